@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+
+class IntakeError(ValueError):
+    """Input that cannot be read as an article. The message names the input and the problem."""
+
+    def __init__(self, name: str | None, problem: str) -> None:
+        self.name = name or "<input>"
+        self.problem = problem
+        super().__init__(f"{self.name}: {problem}")
