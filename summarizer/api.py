@@ -1,0 +1,102 @@
+"""Public Python API: ``Summarizer`` (sync), ``AsyncSummarizer`` (async), ``summarize()``.
+
+Both classes are thin shells over one async ``Pipeline``; the sync one drives it on a private
+event loop so no sync/async logic is written twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from .intake import Document, from_text, read_path
+from .models import ArticleSummary
+from .pipeline import Pipeline
+from .settings import Settings
+
+
+def _as_document(article: str | Document, name: str | None, meta: dict[str, Any]) -> Document:
+    if isinstance(article, Document):
+        return article
+    if not isinstance(article, str):
+        raise TypeError(f"article must be str or Document, not {type(article).__name__}")
+    return from_text(article, name=name, **meta)
+
+
+class AsyncSummarizer:
+    """Async API. Share one instance between concurrent tasks; close it when done."""
+
+    def __init__(self, settings: Settings | None = None, **overrides: Any) -> None:
+        self.settings = settings or Settings.load(**overrides)
+        self._pipeline = Pipeline(self.settings)
+
+    async def summarize(self, article: str | Document, *, name: str | None = None, **meta: Any) -> ArticleSummary:
+        """Summarize article text (or an intake ``Document``). ``meta``: title, published, source, url."""
+        return await self._pipeline.run(_as_document(article, name, meta))
+
+    async def summarize_file(self, path: str | Path) -> ArticleSummary:
+        return await self._pipeline.run(read_path(path, max_bytes=self.settings.max_input_bytes))
+
+    @property
+    def pipeline(self) -> Pipeline:
+        return self._pipeline
+
+    async def aclose(self) -> None:
+        await self._pipeline.close()
+
+    async def __aenter__(self) -> "AsyncSummarizer":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+
+class Summarizer:
+    """Blocking API over ``AsyncSummarizer``. Not for use inside a running event loop."""
+
+    def __init__(self, settings: Settings | None = None, **overrides: Any) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._async = AsyncSummarizer(settings, **overrides)
+        self.settings = self._async.settings
+
+    def _run(self, coro: Any) -> Any:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return self._loop.run_until_complete(coro)
+        coro.close()
+        raise RuntimeError("Summarizer is blocking; inside an event loop use AsyncSummarizer")
+
+    def summarize(self, article: str | Document, *, name: str | None = None, **meta: Any) -> ArticleSummary:
+        return self._run(self._async.summarize(article, name=name, **meta))
+
+    def summarize_file(self, path: str | Path) -> ArticleSummary:
+        return self._run(self._async.summarize_file(path))
+
+    def close(self) -> None:
+        if self._loop.is_closed():
+            return
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            self._loop.run_until_complete(self._async.aclose())
+        else:  # closed from async code: drive our private loop from a helper thread
+            import threading
+
+            t = threading.Thread(target=self._loop.run_until_complete, args=(self._async.aclose(),))
+            t.start()
+            t.join()
+        self._loop.close()
+
+    def __enter__(self) -> "Summarizer":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def summarize(article: str | Document, settings: Settings | None = None, **overrides: Any) -> ArticleSummary:
+    """One call: build a Summarizer from ``settings``/overrides, summarize, close."""
+    with Summarizer(settings, **overrides) as s:
+        return s.summarize(article)

@@ -1,0 +1,13 @@
+"""An OpenAI-compatible chat-completions server for tests, benchmarks and demos.
+
+Replays recordings (matched on a stable hash of the request body), records from a real
+provider with secrets stripped, injects faults and latency, and enforces a requests/min limit.
+"""
+
+from __future__ import annotations
+
+from .faults import Fault
+from .recordings import Recording, RecordingStore, request_key
+from .server import LoopbackProvider, running
+
+__all__ = ["Fault", "LoopbackProvider", "Recording", "RecordingStore", "request_key", "running"]
