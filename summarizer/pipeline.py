@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from . import __version__
 from .cache import PIPELINE_VERSION, ResultCache, cache_key
 from .grounding import ground
-from .intake import Document
+from .intake import Document, chunking
 from .llm import CallStats, LLMClient
 from .merge import concat, dedupe, goal_key, initiative_key, speaker_key
 from .models import SCHEMA_VERSION, ArticleInfo, ArticleSummary, Extraction, Meta, Usage
@@ -29,7 +29,7 @@ class _ChunkResult:
 
 def _split(document: Document, settings: Settings) -> list[str]:
     text = document.model_text(settings.simplify_chinese)
-    return [text]  # WIRING: intake.chunking.split once intake lands
+    return [c.text for c in chunking.split(text, settings.chunk_budget_tokens)]
 
 
 class Pipeline:

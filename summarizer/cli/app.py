@@ -219,3 +219,8 @@ def loopback(
 
 def main() -> None:
     app()
+
+
+from .inspect_cmd import inspect  # noqa: E402
+
+app.command()(inspect)
