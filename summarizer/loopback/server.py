@@ -32,16 +32,25 @@ def estimate_tokens(text: str) -> int:
     return han + max(0, len(text) - han) // 4
 
 
-def completion_body(content: str, *, model: str, prompt_text: str, finish_reason: str = "stop") -> dict[str, Any]:
+def completion_body(
+    content: str, *, model: str, prompt_text: str, finish_reason: str = "stop", request: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A chat completion carrying ``content``; as a tool call when the request asked for tools."""
     prompt_tokens = estimate_tokens(prompt_text)
     completion_tokens = estimate_tokens(content)
+    message: dict[str, Any] = {"role": "assistant", "content": content}
+    tools = (request or {}).get("tools")
+    if tools:
+        name = tools[0].get("function", {}).get("name", "answer")
+        call = {"id": f"call_{uuid.uuid4().hex[:12]}", "type": "function", "function": {"name": name, "arguments": content}}
+        message = {"role": "assistant", "content": None, "tool_calls": [call]}
     return {
         "id": f"chatcmpl-loopback-{uuid.uuid4().hex[:12]}",
         "object": "chat.completion",
         "created": int(time.time()),
         "model": model,
         "choices": [
-            {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": finish_reason}
+            {"index": 0, "message": message, "finish_reason": finish_reason}
         ],
         "usage": {
             "prompt_tokens": prompt_tokens,
@@ -189,10 +198,11 @@ class LoopbackProvider:
             return web.Response(status=200, text='{"id": "broken", "choices": [ {"message": ', content_type="application/json")
         if fault.kind == "truncated":
             good = self._recorded_content(body, key) or '{"summary": "The article says that the'
-            return web.json_response(completion_body(good[: max(1, len(good) // 2)], model=model, prompt_text=text, finish_reason="length"))
+            cut = good[: max(1, len(good) // 2)]
+            return web.json_response(completion_body(cut, model=model, prompt_text=text, finish_reason="length", request=body))
         if fault.kind == "invalid":
             bad = json.dumps({"summary": "", "speakers": [{"name": "X"}], "targets": "none"})
-            return web.json_response(completion_body(bad, model=model, prompt_text=text))
+            return web.json_response(completion_body(bad, model=model, prompt_text=text, request=body))
         if fault.kind == "bad_quote":
             return await self._answer(request, body, key, text, quotes_invented=True)
         raise ValueError(f"unknown fault kind {fault.kind!r}")
@@ -217,12 +227,17 @@ class LoopbackProvider:
             payload = json.loads(json.dumps(resp["body"]))  # a copy: faults may edit it
             if quotes_invented:
                 msg = payload["choices"][0]["message"]
-                msg["content"] = _replace_quotes(msg.get("content") or "")
+                if msg.get("content"):
+                    msg["content"] = _replace_quotes(msg["content"])
+                for call in msg.get("tool_calls") or []:
+                    call["function"]["arguments"] = _replace_quotes(call["function"]["arguments"])
             return web.json_response(payload, status=resp.get("status", 200))
         if self.responder is not None:
             content = self.responder(body)
             if content is not None:
-                payload = completion_body(content, model=body.get("model", "authored"), prompt_text=text)
+                if quotes_invented:
+                    content = _replace_quotes(content)
+                payload = completion_body(content, model=body.get("model", "authored"), prompt_text=text, request=body)
                 self._keep(Recording(key, "authored", body, [{"status": 200, "headers": {"content-type": "application/json"}, "body": payload}]))
                 return web.json_response(payload)
         if self.upstream is not None:
