@@ -14,7 +14,7 @@ from . import __version__
 from .cache import PIPELINE_VERSION, ResultCache, cache_key
 from .grounding import ground
 from .intake import Document, chunking
-from .llm import CallStats, LLMClient
+from .llm import CallStats, LLMClient, RequestObserver
 from .merge import concat, dedupe, goal_key, initiative_key, speaker_key
 from .models import SCHEMA_VERSION, ArticleInfo, ArticleSummary, Extraction, Meta, Usage
 from .prompts import PromptSet, load_prompts
@@ -35,9 +35,16 @@ def _split(document: Document, settings: Settings) -> list[str]:
 class Pipeline:
     """Holds the client, prompts and cache; safe to share between concurrent ``run`` calls."""
 
-    def __init__(self, settings: Settings, *, prompts: PromptSet | None = None, cache: ResultCache | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        prompts: PromptSet | None = None,
+        cache: ResultCache | None = None,
+        observer: RequestObserver | None = None,
+    ) -> None:
         self.settings = settings
-        self.client = LLMClient(settings)
+        self.client = LLMClient(settings, observer=observer)  # observer: e.g. a limits.Limiter
         self.prompts = prompts or load_prompts()
         if cache is None and settings.cache_enabled:
             cache = ResultCache(settings.cache_dir)
@@ -65,15 +72,25 @@ class Pipeline:
 
     async def _extract(self, messages: list[dict[str, str]]) -> _ChunkResult:
         key = self._key(messages)
-        if self.cache is not None:
+        if self.cache is None:
+            return _ChunkResult(*await self.client.extract(messages))
+        hit = self.cache.get(key)
+        if hit is not None:
+            return _ChunkResult(Extraction.model_validate(hit["extraction"]), None)
+        # Another task or process asking the same thing right now: wait for its answer rather
+        # than pay for the same request twice.
+        s = self.settings
+        claim = await self.cache.claim(key, ttl_s=min(3600.0, s.timeout_s * (s.transport_retries + 1) * (s.max_reasks + 1) + 60))
+        try:
             hit = self.cache.get(key)
             if hit is not None:
                 return _ChunkResult(Extraction.model_validate(hit["extraction"]), None)
-        extraction, stats = await self.client.extract(messages)
-        if self.cache is not None:
+            extraction, stats = await self.client.extract(messages)
             # add(): when two processes race on one article, the first stored answer wins.
             self.cache.add(key, {"extraction": extraction.model_dump(mode="json"), "model": self.client.model})
-        return _ChunkResult(extraction, stats)
+            return _ChunkResult(extraction, stats)
+        finally:
+            claim.release()
 
     async def run(self, document: Document) -> ArticleSummary:
         started = time.perf_counter()
@@ -103,7 +120,7 @@ class Pipeline:
                 usage.prompt_tokens += u.prompt_tokens
                 usage.completion_tokens += u.completion_tokens
         extraction = concat([r.extraction for r in results])
-        grounded = ground(extraction, document, **({"require_grounding": True} if s.require_grounding else {}))  # WIRING
+        grounded = ground(extraction, document, require_grounding=s.require_grounding)
 
         meta = Meta(
             engine_version=__version__,

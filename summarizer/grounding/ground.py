@@ -1,7 +1,8 @@
 """Turn an LLM ``Extraction`` into grounded output items.
 
-Minimal first version (core pipeline): exact alignment in the raw text, occurrences taken in
-order so repeated quotes do not all claim the first one.
+Every item's quote is aligned to raw offsets (``align``), every target's number is re-read and
+checked against its evidence (``targets``), and numbers in target-like sentences that no target
+covers become recall hints (``recall``). Problems never raise: they become ``warnings``.
 """
 
 from __future__ import annotations
@@ -9,14 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..intake.document import Document
-from ..models import (
-    Evidence,
-    Extraction,
-    Goal,
-    Initiative,
-    NumericTarget,
-    Speaker,
-)
+from ..models import Extraction, Goal, Initiative, NumericTarget, Speaker
+from .align import Aligner
+from .recall import find_candidates
+from .targets import TargetChecker
 
 
 @dataclass
@@ -28,41 +25,61 @@ class Grounded:
     warnings: list[str] = field(default_factory=list)
     candidates: list[str] = field(default_factory=list)
 
-
-class _Aligner:
-    def __init__(self, raw: str) -> None:
-        self.raw = raw
-        self._used: dict[str, int] = {}
-
-    def align(self, quote: str) -> Evidence:
-        if not quote:
-            return Evidence(quote=quote)
-        start_from = self._used.get(quote, 0)
-        pos = self.raw.find(quote, start_from)
-        if pos < 0 and start_from:
-            pos = self.raw.find(quote)  # more items than occurrences: reuse the first
-        if pos < 0:
-            return Evidence(quote=quote)
-        self._used[quote] = pos + len(quote)
-        return Evidence(quote=quote, start=pos, end=pos + len(quote), match="exact", score=1.0)
+    def items(self) -> list[Speaker | Goal | NumericTarget | Initiative]:
+        return [*self.speakers, *self.goals, *self.targets, *self.initiatives]
 
 
-def ground(extraction: Extraction, document: Document) -> Grounded:
-    aligner = _Aligner(document.raw)
+def ground(extraction: Extraction, document: Document, *, require_grounding: bool = False) -> Grounded:
+    """Ground ``extraction`` in ``document``.
+
+    ``require_grounding``: drop items whose quote could not be aligned (match ``none``) instead
+    of keeping them; a warning says how many were dropped.
+    """
+    aligner = Aligner(document)
+    checker = TargetChecker(document)
     out = Grounded()
+
     for s in extraction.speakers:
-        out.speakers.append(Speaker(**s.model_dump(exclude={"quote"}), evidence=aligner.align(s.quote)))
+        ev = aligner.align(s.quote, group="speaker")
+        if s.name.strip() and not aligner.contains(s.name):
+            out.warnings.append(f"speaker '{s.name}': name not found in the source")
+        out.speakers.append(Speaker(**s.model_dump(exclude={"quote"}), evidence=ev))
     for g in extraction.goals:
-        out.goals.append(Goal(**g.model_dump(exclude={"quote"}), evidence=aligner.align(g.quote)))
+        out.goals.append(Goal(**g.model_dump(exclude={"quote"}), evidence=aligner.align(g.quote, group="goal")))
     for t in extraction.targets:
-        out.targets.append(NumericTarget(**t.model_dump(exclude={"quote"}), evidence=aligner.align(t.quote)))
+        target, notes = checker.check(t, aligner.align(t.quote, group="target"))
+        out.targets.append(target)
+        out.warnings.extend(notes)
     for i in extraction.initiatives:
-        out.initiatives.append(Initiative(**i.model_dump(exclude={"quote"}), evidence=aligner.align(i.quote)))
-    unaligned = sum(
-        1
-        for item in (*out.speakers, *out.goals, *out.targets, *out.initiatives)
-        if item.evidence.match == "none"
-    )
+        out.initiatives.append(
+            Initiative(**i.model_dump(exclude={"quote"}), evidence=aligner.align(i.quote, group="initiative"))
+        )
+
+    unaligned = [item for item in out.items() if item.evidence.match == "none"]
+    for item in unaligned:
+        out.warnings.append(f"{_describe(item)}: quote not found in the source: '{_short(item.evidence.quote)}'")
     if unaligned:
-        out.warnings.append(f"{unaligned} item(s) could not be aligned to the source text")
+        out.warnings.append(f"{len(unaligned)} item(s) could not be aligned to the source text")
+    if require_grounding and unaligned:
+        keep = lambda items: [x for x in items if x.evidence.match != "none"]  # noqa: E731
+        out.speakers, out.goals = keep(out.speakers), keep(out.goals)
+        out.targets, out.initiatives = keep(out.targets), keep(out.initiatives)
+        out.warnings.append(f"dropped {len(unaligned)} unaligned item(s) (require_grounding)")
+
+    out.candidates = find_candidates(document, out.targets)
     return out
+
+
+def _describe(item: Speaker | Goal | NumericTarget | Initiative) -> str:
+    if isinstance(item, Speaker):
+        return f"speaker '{item.name}'"
+    if isinstance(item, Goal):
+        return f"goal '{_short(item.statement)}'"
+    if isinstance(item, NumericTarget):
+        return f"target '{item.metric}'"
+    return f"initiative '{item.name}'"
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,120 @@
+"""``ground()`` end to end on small articles: warnings, verification, dropping, recall hints."""
+
+from __future__ import annotations
+
+from summarizer.grounding import ground
+from summarizer.intake import from_text
+from summarizer.models import Extraction, GoalDraft, InitiativeDraft, SpeakerDraft, TargetDraft
+
+ZH = (
+    "松山湖党工委副书记、管委会主任欧阳南江日前接受记者专访时表示,要把科学城的创新能级进一步提升。\n"
+    "目前,松山湖拥有各类市场主体超1.4万家。\n"
+    "2023年,松山湖将瞄准龙头企业、开展境外招商,力争完成全年220亿元的招商总目标。\n"
+    "计划前往德国、新加坡等十余个国家和地区“登门招商”。\n"
+    "力争新增高新技术企业300家,实施高质量产业招商三年行动计划。\n"
+)
+EN = (
+    "Lao Maochang emphasized that the district must promote industrial investment this year to complete "
+    "the target of no less than 13 billion yuan, a year-on-year increase of 30%.\n"
+)
+
+
+def _extraction(**items) -> Extraction:
+    return Extraction(summary="s", **items)
+
+
+def test_hallucinated_quote_gets_none_and_a_warning():
+    ex = _extraction(initiatives=[InitiativeDraft(name="X", quote="建设世界一流的量子计算中心和人工智能产业园区")])
+    out = ground(ex, from_text(ZH))
+    ev = out.initiatives[0].evidence
+    assert ev.match == "none" and ev.start is None and ev.end is None and ev.score == 0.0
+    assert any("1 item(s) could not be aligned" in w for w in out.warnings)
+    assert any("initiative 'X'" in w for w in out.warnings)
+
+
+def test_require_grounding_drops_unaligned_items():
+    ex = _extraction(
+        goals=[GoalDraft(statement="invented", quote="建设世界一流的量子计算中心和人工智能产业园区")],
+        initiatives=[InitiativeDraft(name="登门招商", quote="“登门招商”")],
+    )
+    out = ground(ex, from_text(ZH), require_grounding=True)
+    assert out.goals == [] and len(out.initiatives) == 1
+    assert any("dropped 1" in w for w in out.warnings)
+    kept = ground(ex, from_text(ZH))
+    assert len(kept.goals) == 1 and kept.goals[0].evidence.match == "none"
+
+
+def test_invented_number_is_flagged_unverified():
+    ex = _extraction(
+        targets=[TargetDraft(metric="招商总额", value_text="500亿元", value=5e10, quote="力争完成全年220亿元的招商总目标")]
+    )
+    out = ground(ex, from_text(ZH, published="2023-01-27"))
+    t = out.targets[0]
+    assert t.evidence.match == "exact"  # the quote is real ...
+    assert t.verified is False  # ... the number is not
+    assert any("'500亿元' not found in the source near its evidence (likely invented)" in w for w in out.warnings)
+
+
+def test_real_number_verifies_and_scanner_value_wins():
+    ex = _extraction(
+        targets=[TargetDraft(metric="招商总额", value_text="220亿元", value=2.2e9, quote="力争完成全年220亿元的招商总目标")]
+    )
+    out = ground(ex, from_text(ZH, published="2023-01-27"))
+    t = out.targets[0]
+    assert t.verified is True
+    assert t.value == 22_000_000_000  # model said 2.2e9
+    assert (t.unit, t.scale, t.currency, t.strength, t.target_year) == ("元", "亿", "CNY", "strive", 2023)
+    assert any("differs from the source" in w for w in out.warnings)
+
+
+def test_number_just_outside_the_quote_still_verifies():
+    ex = _extraction(targets=[TargetDraft(metric="投资", value_text="13 billion yuan", quote="complete the target of no less than")])
+    out = ground(ex, from_text(EN, published="2024-02-20"))
+    t = out.targets[0]
+    assert t.verified is True and t.comparator == "at_least" and t.target_year == 2024
+
+
+def test_period_without_article_date_uses_year_in_sentence_or_warns():
+    ex = _extraction(targets=[TargetDraft(metric="招商总额", value_text="220亿元", quote="力争完成全年220亿元的招商总目标")])
+    assert ground(ex, from_text(ZH)).targets[0].target_year == 2023  # "2023年," opens the sentence
+    raw = "会议要求,力争完成全年220亿元的招商总目标。"
+    out = ground(ex, from_text(raw))
+    assert out.targets[0].target_year is None
+    assert any("not resolved" in w for w in out.warnings)
+
+
+def test_speaker_name_checks():
+    ex = _extraction(
+        speakers=[
+            # the quote does not contain the name; the name appears elsewhere: fine
+            SpeakerDraft(name="欧阳南江", quote="要把科学城的创新能级进一步提升"),
+            SpeakerDraft(name="张三", quote="要把科学城的创新能级进一步提升"),
+        ]
+    )
+    out = ground(ex, from_text(ZH))
+    assert all(s.evidence.match == "exact" for s in out.speakers)
+    assert [w for w in out.warnings if "name not found" in w] == ["speaker '张三': name not found in the source"]
+
+
+def test_candidates_list_uncovered_numbers_in_target_sentences():
+    ex = _extraction(targets=[TargetDraft(metric="招商总额", value_text="220亿元", quote="力争完成全年220亿元的招商总目标")])
+    out = ground(ex, from_text(ZH, published="2023-01-27"))
+    joined = "\n".join(out.candidates)
+    assert "十余个 in: …计划前往德国" in joined
+    assert any(c.startswith("300家 in: …力争新增高新技术企业300家") for c in out.candidates)
+    assert "220亿元" not in joined  # covered by a target
+    assert "1.4万家" not in joined  # a fact, not in a target-like sentence
+    assert "2023" not in joined and "三年" not in joined  # years and durations are not targets
+
+
+def test_candidate_format_for_uncovered_target():
+    out = ground(_extraction(), from_text(ZH))
+    assert "220亿元 in: …力争完成全年220亿元的招商总目标…" in out.candidates
+
+
+def test_english_candidates_skip_covered():
+    ex = _extraction(
+        targets=[TargetDraft(metric="investment", value_text="13 billion yuan", quote="no less than 13 billion yuan")]
+    )
+    out = ground(ex, from_text(EN))
+    assert [c.split(" in: ")[0] for c in out.candidates] == ["30%"]
