@@ -1,20 +1,44 @@
-"""Reading inputs: paths, directories, globs; decoding bytes to text.
+"""Reading inputs (files, directories, globs, JSONL, stdin) and building ``Document``s.
 
-Minimal first version (core pipeline): UTF-8 text files, identity cleaning.
+Pipeline per article (each step keeps an ``OffsetMap`` to its input; they are composed so
+``Document.offsets`` maps the final text straight to ``raw``):
+
+    decode -> [HTML main text] -> pinyin repair -> line cleaning -> language detection
 """
 
 from __future__ import annotations
 
 import glob
+import json
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
-from .document import Document, OffsetMap
+from . import pinyin
+from .clean import clean, find_date
+from .decode import DEFAULT_MAX_BYTES, decode_bytes
+from .document import Document, OffsetMap, Removed
 from .errors import IntakeError
+from .html import extract as extract_html
+from .html import looks_like_html
+from .language import detect
 
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".jsonl"}
+HTML_SUFFIXES = {".html", ".htm"}
+JSONL_SUFFIXES = {".jsonl"}
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "Source",
+    "from_bytes",
+    "from_text",
+    "iter_jsonl",
+    "iter_sources",
+    "read_path",
+    "read_stdin",
+]
 
 
 @dataclass
@@ -26,45 +50,252 @@ class Source:
     error: IntakeError | None = None
 
 
-def from_text(text: str, *, name: str | None = None, **meta: str | None) -> Document:
+def from_text(
+    text: str,
+    *,
+    name: str | None = None,
+    title: str | None = None,
+    published: str | None = None,
+    source: str | None = None,
+    url: str | None = None,
+    html: bool | None = None,
+    encoding: str = "utf-8",
+) -> Document:
+    """Build a ``Document`` from decoded text (plain or HTML; ``html=None`` sniffs).
+
+    Explicit metadata arguments win over what intake finds in the text.
+    """
     if not text.strip():
         raise IntakeError(name, "empty article text")
-    return Document(raw=text, text=text, offsets=OffsetMap.identity(len(text)), name=name, **meta)
+    is_html = looks_like_html(text) if html is None else html
+    warnings: list[str] = []
+    meta_title = meta_date = meta_site = None
+    if is_html:
+        ex = extract_html(text, url=url)
+        stage, stage_map = ex.text, ex.offsets
+        warnings += ex.warnings
+        meta_title, meta_date, meta_site, url = ex.title, ex.date, ex.sitename, url or ex.url
+    else:
+        stage, stage_map = text, OffsetMap.identity(len(text))
+
+    repaired, rep_map, runs = pinyin.repair(stage)
+    repairs = pinyin.to_repairs(runs, stage_map)
+    rep_to_raw = rep_map.compose(stage_map)
+
+    res = clean(repaired)
+    if not res.text.strip():
+        raise IntakeError(name, "no article text left after removing page furniture")
+    offsets = res.offsets.compose(rep_to_raw)
+    credits = res.credits
+    found_source = (credits.get("source") or [None])[0]
+    return Document(
+        raw=text,
+        text=res.text,
+        offsets=offsets,
+        name=name,
+        encoding=encoding,
+        language=detect(res.text),
+        title=title or meta_title or res.title,
+        published=_iso_date(published) or _iso_date(meta_date) or res.published,
+        source=source or found_source or meta_site,
+        url=url,
+        repaired=bool(repairs),
+        warnings=warnings,
+        format="html" if is_html else "text",
+        removed=_removed_ranges(text, res.lines, rep_to_raw),
+        repairs=repairs,
+        credits=credits,
+    )
 
 
-def from_bytes(data: bytes, *, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    if len(data) > max_bytes:
-        raise IntakeError(name, f"input is {len(data)} bytes, over the {max_bytes}-byte limit")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise IntakeError(name, f"cannot decode as text ({exc.reason} at byte {exc.start})") from exc
-    return from_text(text, name=name)
+def _iso_date(value: str | None) -> str | None:
+    if not value:
+        return None
+    hit = find_date(value)
+    return hit[0] if hit else value.strip() or None
+
+
+def _removed_ranges(raw: str, lines: list, to_raw: OffsetMap) -> list[Removed]:
+    """Group dropped lines into runs (blank lines between them join the run) per reason."""
+    out: list[Removed] = []
+    cur: list = []
+
+    def flush() -> None:
+        if not cur:
+            return
+        a, _ = to_raw.span_to_raw(cur[0].start, cur[0].end)
+        _, b = to_raw.span_to_raw(cur[-1].start, cur[-1].end)
+        b = max(a, b)
+        snippet = " / ".join(ln.text for ln in cur)
+        out.append(
+            Removed(
+                start=a,
+                end=b,
+                first_line=raw.count("\n", 0, a) + 1,
+                last_line=raw.count("\n", 0, max(a, b - 1)) + 1,
+                reason=cur[0].reason,
+                text=snippet if len(snippet) <= 120 else snippet[:117] + "...",
+            )
+        )
+        cur.clear()
+
+    for ln in lines:
+        if ln.kind == "blank":
+            continue
+        if ln.kind == "junk" and (not cur or cur[-1].reason == ln.reason):
+            cur.append(ln)
+            continue
+        flush()
+        if ln.kind == "junk":
+            cur.append(ln)
+    flush()
+    return out
+
+
+def from_bytes(
+    data: bytes,
+    *,
+    name: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    html: bool | None = None,
+) -> Document:
+    text, enc = decode_bytes(data, name, max_bytes=max_bytes)
+    return from_text(text, name=name, html=html, encoding=enc)
 
 
 def read_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     p = Path(path)
     if not p.is_file():
         raise IntakeError(str(p), "no such file")
-    return from_bytes(p.read_bytes(), name=str(p), max_bytes=max_bytes)
+    if p.suffix.lower() in JSONL_SUFFIXES:
+        raise IntakeError(str(p), "a JSONL file holds many articles; read it with iter_sources")
+    size = p.stat().st_size
+    if size > max_bytes:
+        raise IntakeError(str(p), f"input is {size} bytes, over the {max_bytes}-byte limit")
+    html = True if p.suffix.lower() in HTML_SUFFIXES else None
+    return from_bytes(p.read_bytes(), name=str(p), max_bytes=max_bytes, html=html)
 
 
-def _expand(inputs: list[str]) -> Iterator[Path]:
+def read_stdin(*, max_bytes: int = DEFAULT_MAX_BYTES, stream: BinaryIO | None = None) -> Document:
+    """One article from standard input (bytes, any supported encoding)."""
+    data = _read_capped(stream or sys.stdin.buffer, max_bytes, "<stdin>")
+    return from_bytes(data, name="<stdin>", max_bytes=max_bytes)
+
+
+def _read_capped(stream: BinaryIO, max_bytes: int, name: str) -> bytes:
+    data = stream.read(max_bytes + 1)  # never slurp more than the cap
+    if len(data) > max_bytes:
+        raise IntakeError(name, f"input is over the {max_bytes}-byte limit")
+    return data
+
+
+def _article_from_json(obj: object, where: str, max_bytes: int) -> tuple[str, Document]:
+    if not isinstance(obj, dict):
+        raise IntakeError(where, "JSONL line is not an object")
+    ident = obj.get("id")
+    name = str(ident) if ident not in (None, "") else where
+    body = obj.get("text")
+    is_html: bool | None = None
+    if not isinstance(body, str) or not body.strip():
+        body = obj.get("html")
+        is_html = True
+    if not isinstance(body, str) or not body.strip():
+        raise IntakeError(where, "JSONL line has no non-empty 'text' or 'html' field")
+    if len(body.encode("utf-8")) > max_bytes:
+        raise IntakeError(where, f"article is over the {max_bytes}-byte limit")
+
+    def meta(key: str) -> str | None:
+        v = obj.get(key)
+        return str(v) if v not in (None, "") else None
+
+    doc = from_text(
+        body,
+        name=name,
+        title=meta("title"),
+        published=meta("date") or meta("published"),
+        source=meta("source"),
+        url=meta("url"),
+        html=is_html,
+    )
+    return name, doc
+
+
+def iter_jsonl(lines: Iterator[bytes], label: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Source]:
+    """One ``Source`` per non-empty line; a bad line becomes a ``Source`` with an error."""
+    for lineno, raw_line in enumerate(lines, 1):
+        where = f"{label}:{lineno}"
+        if not raw_line.strip():
+            continue
+        try:
+            if lineno == 1 and raw_line.startswith(b"\xef\xbb\xbf"):
+                raw_line = raw_line[3:]
+            try:
+                obj = json.loads(raw_line.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                raise IntakeError(where, f"JSONL line is not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+            except json.JSONDecodeError as exc:
+                raise IntakeError(where, f"invalid JSON ({exc.msg} at column {exc.colno})") from exc
+            name, doc = _article_from_json(obj, where, max_bytes)
+            yield Source(name=name, document=doc)
+        except IntakeError as exc:
+            if exc.name != where:  # name errors by line so the user can find it
+                exc = IntakeError(where, exc.problem)
+            yield Source(name=where, error=exc)
+
+
+def _expand(inputs: list[str]) -> Iterator[Path | str | IntakeError]:
     for item in inputs:
+        if item == "-":
+            yield "-"
+            continue
         p = Path(item)
         if p.is_dir():
             yield from sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in TEXT_SUFFIXES)
-        elif any(ch in item for ch in "*?["):
-            matches = sorted(glob.glob(item, recursive=True))
-            yield from (Path(m) for m in matches if Path(m).is_file())
+        elif any(ch in item for ch in "*?[") and not p.exists():
+            matches = sorted(m for m in glob.glob(item, recursive=True) if Path(m).is_file())
+            if not matches:
+                yield IntakeError(item, "no files match this pattern")
+            yield from (Path(m) for m in matches)
         else:
             yield p
+
+
+def _stdin_sources(max_bytes: int, stream: BinaryIO | None = None) -> Iterator[Source]:
+    try:
+        data = _read_capped(stream or sys.stdin.buffer, max_bytes, "<stdin>")
+    except IntakeError as exc:
+        yield Source(name="<stdin>", error=exc)
+        return
+    first = data.lstrip()[:1]
+    if first == b"{":  # JSONL on stdin: one article per line
+        yield from iter_jsonl(iter(data.splitlines()), "<stdin>", max_bytes=max_bytes)
+        return
+    try:
+        yield Source(name="<stdin>", document=from_bytes(data, name="<stdin>", max_bytes=max_bytes))
+    except IntakeError as exc:
+        yield Source(name="<stdin>", error=exc)
 
 
 def iter_sources(inputs: list[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Source]:
     """Yield one ``Source`` per article, lazily; unreadable inputs carry their error."""
     for path in _expand(inputs):
+        if isinstance(path, IntakeError):
+            yield Source(name=path.name, error=path)
+            continue
+        if path == "-":
+            yield from _stdin_sources(max_bytes)
+            continue
+        assert isinstance(path, Path)
+        if path.suffix.lower() in JSONL_SUFFIXES and path.is_file():
+            try:
+                with path.open("rb") as fh:
+                    yield from iter_jsonl(iter(fh), str(path), max_bytes=max_bytes)
+            except OSError as exc:
+                yield Source(name=str(path), error=IntakeError(str(path), f"cannot read ({exc.strerror})"))
+            continue
         try:
             yield Source(name=str(path), document=read_path(path, max_bytes=max_bytes))
         except IntakeError as exc:
             yield Source(name=str(path), error=exc)
+        except OSError as exc:
+            yield Source(name=str(path), error=IntakeError(str(path), f"cannot read ({exc.strerror})"))
