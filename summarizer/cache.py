@@ -11,8 +11,12 @@ depends on the raw input, which two articles with the same cleaned text may not 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import os
+import socket
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +69,42 @@ class ResultCache:
         """Store only if absent (first writer wins across processes)."""
         return bool(self._cache.add(key, value))
 
+    # ------------------------------------------------------------------ cross-process claims
+    # Two workers (tasks or processes) sharing this cache on the same key: the first claims it
+    # and calls the provider; the others wait for its answer instead of paying for it again.
+    # A claim names its holder (host, pid), so a holder killed with -9 is detected and its claim
+    # taken over at once; ``ttl_s`` bounds the wait for holders on other hosts.
+
+    async def claim(self, key: str, *, ttl_s: float = 600.0, poll_s: float = 0.05) -> "Claim":
+        """Wait until ``key`` has an answer (``Claim.owned`` False) or is ours to fill (True)."""
+        ckey = f"claim:{key}"
+        token = uuid.uuid4().hex
+        mine = {"host": _HOST, "pid": os.getpid(), "token": token}
+        delay = poll_s
+        while True:
+            if self.get(key) is not None:
+                return Claim(self, ckey, None)
+            if self._cache.add(ckey, mine, expire=ttl_s):
+                return Claim(self, ckey, token)
+            self._break_if_stale(ckey)
+            await asyncio.sleep(delay)
+            delay = min(delay * 1.5, 0.5)
+
+    def _break_if_stale(self, ckey: str) -> None:
+        with self._cache.transact():
+            try:
+                holder = self._cache.get(ckey, default=None)
+            except UnsafeCacheEntry:
+                holder = "unsafe"
+            if holder == "unsafe" or (isinstance(holder, dict) and holder.get("host") == _HOST and not _alive(holder.get("pid"))):
+                self._cache.delete(ckey)
+
+    def _release(self, ckey: str, token: str) -> None:
+        with self._cache.transact():
+            holder = self._cache.get(ckey, default=None)
+            if isinstance(holder, dict) and holder.get("token") == token:
+                self._cache.delete(ckey)
+
     def stats(self) -> dict[str, Any]:
         return {"directory": str(self.directory), "entries": len(self._cache), "size_bytes": self._cache.volume()}
 
@@ -73,3 +113,34 @@ class ResultCache:
 
     def close(self) -> None:
         self._cache.close()
+
+
+_HOST = socket.gethostname()
+
+
+def _alive(pid: Any) -> bool:
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class Claim:
+    """The right to fill one cache key (``owned``); release it whatever happens."""
+
+    def __init__(self, cache: ResultCache, ckey: str, token: str | None) -> None:
+        self._cache, self._ckey, self._token = cache, ckey, token
+
+    @property
+    def owned(self) -> bool:
+        return self._token is not None
+
+    def release(self) -> None:
+        if self._token is not None:
+            self._cache._release(self._ckey, self._token)
+            self._token = None

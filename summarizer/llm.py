@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, AsyncContextManager, Protocol
 
 import instructor
 import openai
@@ -113,12 +113,25 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {str(exc)[:300]}"
 
 
+class RequestTicket(Protocol):
+    def completed(self, prompt_tokens: int, completion_tokens: int) -> None: ...
+    def rejected(self, status: int | None, retry_after_s: float | None) -> None: ...
+
+
+class RequestObserver(Protocol):
+    """Told about every HTTP attempt (e.g. ``summarizer.limits.Limiter``): it may delay the
+    attempt (rate limits, concurrency window) and learns of 429s and successes."""
+
+    def request(self, messages: list[dict[str, Any]]) -> AsyncContextManager[RequestTicket]: ...
+
+
 class LLMClient:
     """One async client per settings; safe to share between concurrent calls."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, observer: RequestObserver | None = None) -> None:
         settings.check_provider()
         self.settings = settings
+        self.observer = observer
         self.profile = settings.profile
         self.model = settings.resolved_model() or ""
         self.base_url = settings.resolved_base_url() or ""
@@ -132,6 +145,20 @@ class LLMClient:
 
     async def close(self) -> None:
         await self._client.close()
+
+    async def _observed(self, create: Any, *args: Any, **kwargs: Any) -> Any:
+        """One HTTP attempt through the observer (pacing, 429 feedback), when there is one."""
+        if self.observer is None:
+            return await create(*args, **kwargs)
+        async with self.observer.request(kwargs.get("messages") or []) as ticket:
+            try:
+                response = await create(*args, **kwargs)
+            except openai.APIStatusError as exc:
+                ticket.rejected(exc.status_code, _retry_after_seconds(exc))
+                raise
+            usage = getattr(response, "usage", None)
+            ticket.completed(getattr(usage, "prompt_tokens", 0) or 0, getattr(usage, "completion_tokens", 0) or 0)
+            return response
 
     async def extract(self, messages: list[dict[str, str]], response_model: type[BaseModel] = Extraction) -> tuple[Any, CallStats]:
         stats = CallStats()
@@ -151,7 +178,7 @@ class LLMClient:
                     if attempt.retry_state.attempt_number > 1:
                         stats.transport_retries += 1
                     try:
-                        response = await raw_create(*args, **kwargs)
+                        response = await self._observed(raw_create, *args, **kwargs)
                     except Exception as exc:
                         stats.errors.append(_describe(exc))
                         raise

@@ -103,6 +103,12 @@ def batch(
     output: Annotated[Path, typer.Option("-o", "--output", help="Results JSONL (one ArticleSummary per line).")],
     errors: Annotated[Path | None, typer.Option("--errors", help="Errors JSONL (default: <output>.errors.jsonl).")] = None,
     concurrency: Annotated[int | None, typer.Option("--concurrency", "-c", min=1, help="Articles in flight.")] = None,
+    rpm: Annotated[float | None, typer.Option("--rpm", min=0.001, help="Provider requests per minute (client-side pacing).")] = None,
+    tpm: Annotated[float | None, typer.Option("--tpm", min=1, help="Provider tokens per minute (client-side pacing).")] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Keep the results file and skip articles already in it; retry earlier failures.")
+    ] = False,
+    summary_json: Annotated[Path | None, typer.Option("--summary-json", help="Also write the end-of-run summary here as JSON.")] = None,
     config: ConfigOpt = None,
     provider: ProviderOpt = None,
     base_url: BaseUrlOpt = None,
@@ -115,7 +121,7 @@ def batch(
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
 ) -> None:
     """Summarize many articles into a JSONL file; failures go to an errors file with the reason."""
-    from ..batch import run_batch
+    from ..batch import count_inputs, run_batch
 
     settings = load_settings(
         config, provider=provider, base_url=base_url, model=model, cache_dir=cache_dir,
@@ -123,10 +129,7 @@ def batch(
         require_grounding=require_grounding or None, concurrency=concurrency,
     )
     errors = errors or output.with_name(output.stem + ".errors.jsonl")
-    for path in (output, errors):
-        if path.exists():
-            path.unlink()  # a fresh run replaces earlier results
-
+    total = count_inputs(inputs) if progress else None  # cheap: file counts and JSONL lines
     sources = iter_sources(inputs, max_bytes=settings.max_input_bytes)
     with provider_context(settings, replay) as s:
         bar = Progress(
@@ -134,23 +137,32 @@ def batch(
             TimeElapsedColumn(), console=err_console, disable=not progress, transient=False,
         )
         with bar:
-            task = bar.add_task("batch", total=None, last="")
+            task = bar.add_task("batch", total=total, last="")
 
             def done(name: str, ok: bool) -> None:
                 bar.update(task, advance=1, last=("" if ok else "[red]failed: ") + Path(name).name)
 
+            def skipped(name: str) -> None:
+                bar.update(task, advance=1, last="[dim]already done")
+
             async def go():  # noqa: ANN202
                 pipeline = Pipeline(s)
                 try:
-                    return await run_batch(pipeline, sources, results=output, errors=errors, concurrency=s.concurrency, on_done=done)
+                    return await run_batch(
+                        pipeline, sources, results=output, errors=errors, concurrency=s.concurrency,
+                        rpm=rpm, tpm=tpm, resume=resume, on_done=done, on_skip=skipped,
+                    )
                 finally:
                     await pipeline.close()
 
             report = asyncio.run(go())
     err_console.print(report.line(), highlight=False)
+    if summary_json is not None:
+        summary_json.parent.mkdir(parents=True, exist_ok=True)
+        summary_json.write_text(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     if report.failed:
         err_console.print(f"failures written to {errors}", highlight=False)
-    if report.total == 0:
+    if report.total == 0 and report.skipped == 0:
         die("no articles found in the given inputs")
     raise typer.Exit(1 if report.failed and not report.ok else 0)
 
@@ -224,3 +236,7 @@ def main() -> None:
 from .inspect_cmd import inspect  # noqa: E402
 
 app.command()(inspect)
+
+from .serve import serve  # noqa: E402
+
+app.command()(serve)

@@ -1,0 +1,84 @@
+"""``summarizer serve``: the HTTP API (summarizer.service.http) under uvicorn."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from typing import Annotated
+
+import typer
+
+from .common import (
+    BaseUrlOpt,
+    CacheDirOpt,
+    ConfigOpt,
+    ModelOpt,
+    NoCacheOpt,
+    OutputLangOpt,
+    ProviderOpt,
+    ReplayOpt,
+    RequireGroundingOpt,
+    die,
+    err_console,
+    load_settings,
+    provider_context,
+)
+
+TOKEN_ENV = "SUMMARIZER_SERVICE_TOKEN"
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: could resolve anywhere
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to bind; anything but loopback requires a token.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port (0: any free port).")] = 8000,
+    token: Annotated[
+        str | None, typer.Option("--token", help=f"Bearer token required on /v1 and /metrics (default: ${TOKEN_ENV}).")
+    ] = None,
+    max_body_bytes: Annotated[int, typer.Option("--max-body-bytes", min=1024, help="Larger requests get 413.")] = 8 * 1024 * 1024,
+    max_job_articles: Annotated[int, typer.Option("--max-job-articles", min=1, help="Articles per batch job.")] = 1000,
+    concurrency: Annotated[int | None, typer.Option("--concurrency", "-c", min=1, help="Provider requests in flight.")] = None,
+    rpm: Annotated[float | None, typer.Option("--rpm", min=0.001, help="Provider requests per minute.")] = None,
+    tpm: Annotated[float | None, typer.Option("--tpm", min=1, help="Provider tokens per minute.")] = None,
+    config: ConfigOpt = None,
+    provider: ProviderOpt = None,
+    base_url: BaseUrlOpt = None,
+    model: ModelOpt = None,
+    replay: ReplayOpt = None,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
+    output_language: OutputLangOpt = None,
+    require_grounding: RequireGroundingOpt = False,
+) -> None:
+    """Serve the HTTP API (POST /v1/summaries, /v1/jobs, GET /healthz, /metrics, /docs)."""
+    import uvicorn
+
+    from ..service.http import create_app
+
+    token = token or os.environ.get(TOKEN_ENV) or None
+    if token is None and not is_loopback(host):
+        die(
+            f"refusing to serve on {host} without authentication: pass --token or set {TOKEN_ENV} "
+            "(binding to 127.0.0.1 needs no token)"
+        )
+    settings = load_settings(
+        config, provider=provider, base_url=base_url, model=model, cache_dir=cache_dir,
+        cache_enabled=False if no_cache else None, output_language=output_language,
+        require_grounding=require_grounding or None, concurrency=concurrency,
+    )
+    with provider_context(settings, replay) as s:
+        # Settings, not a service: the app builds its service inside uvicorn's event loop
+        # (the limiter and the HTTP client belong to it) and closes it on shutdown.
+        app = create_app(s, token=token, max_body_bytes=max_body_bytes, max_job_articles=max_job_articles, rpm=rpm, tpm=tpm)
+        err_console.print(
+            f"serving on http://{host}:{port} (docs /docs; auth {'on' if token else 'off'}; model {s.resolved_model()})",
+            highlight=False,
+        )
+        uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,193 @@
+"""The importable async service: one Pipeline (client, cache, limiter) shared by every caller.
+
+``SummarizerService`` is what other apps embed and what the HTTP layer wraps. It never
+imports the CLI, and the core pipeline never imports it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ..intake import Document, IntakeError, from_text
+from ..limits import Limiter
+from ..llm import LLMError
+from ..models import ArticleSummary
+from ..pipeline import Pipeline
+from ..settings import Settings
+from .metrics import ServiceMetrics
+
+
+class ArticleIn(BaseModel):
+    """One article as callers send it: plain ``text`` or ``html``, plus optional metadata."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = Field(default=None, description="Article text (plain). Give this or html.")
+    html: str | None = Field(default=None, description="Article page HTML; the main text is extracted.")
+    id: str | None = Field(default=None, max_length=500, description="Caller's id; echoed as article.input_name.")
+    title: str | None = Field(default=None, max_length=2000)
+    url: str | None = Field(default=None, max_length=4000)
+    date: str | None = Field(default=None, max_length=100, description="Publication date (ISO preferred).")
+    source: str | None = Field(default=None, max_length=500)
+
+    @model_validator(mode="after")
+    def _one_body(self) -> "ArticleIn":
+        if (self.text is None) == (self.html is None):
+            raise ValueError("give exactly one of 'text' or 'html'")
+        return self
+
+    def document(self) -> Document:
+        """Run intake; raises ``IntakeError`` (e.g. empty text) with a message for the caller."""
+        body = self.text if self.text is not None else self.html
+        assert body is not None
+        return from_text(
+            body, name=self.id, title=self.title, published=self.date, source=self.source, url=self.url,
+            html=self.html is not None,
+        )
+
+
+@dataclass
+class Outcome:
+    """One article of a batch: its position, and either the summary or the error."""
+
+    index: int
+    id: str | None
+    summary: ArticleSummary | None = None
+    error: str | None = None
+    kind: str | None = None  # "input" (the article), "provider", "answer" or "internal"
+
+    @property
+    def ok(self) -> bool:
+        return self.summary is not None
+
+
+def error_kind(exc: BaseException) -> str:
+    from ..llm import AnswerError, ProviderError
+
+    if isinstance(exc, IntakeError):
+        return "input"
+    if isinstance(exc, ProviderError):
+        return "provider"
+    if isinstance(exc, AnswerError):
+        return "answer"
+    return "internal"
+
+
+class SummarizerService:
+    """Async summarization for many concurrent callers over one Pipeline and one Limiter."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        pipeline: Pipeline | None = None,
+        limiter: Limiter | None = None,
+        rpm: float | None = None,
+        tpm: float | None = None,
+        metrics: ServiceMetrics | None = None,
+    ) -> None:
+        if settings is None and pipeline is None:
+            settings = Settings.load()
+        self.settings = settings or pipeline.settings  # type: ignore[union-attr]
+        s = self.settings
+        existing = pipeline.client.observer if pipeline is not None else None
+        self.limiter = limiter or (existing if isinstance(existing, Limiter) else None) or Limiter(
+            s.concurrency,
+            rpm=rpm if rpm is not None else getattr(s, "rpm_limit", None),
+            tpm=tpm if tpm is not None else getattr(s, "tpm_limit", None),
+            completion_estimate=min(s.max_tokens, 1024),
+        )
+        self.pipeline = pipeline or Pipeline(s, observer=self.limiter)
+        if self.pipeline.client.observer is None:
+            self.pipeline.client.observer = self.limiter
+        self.metrics = metrics or ServiceMetrics()
+
+    @property
+    def model(self) -> str:
+        return self.pipeline.client.model
+
+    async def summarize(self, article: str | Document | ArticleIn, **meta: Any) -> ArticleSummary:
+        """Summarize text, an ``ArticleIn`` or an intake ``Document``.
+
+        ``meta`` (for text): id, title, url, date, source, html=True when the text is HTML.
+        Raises ``IntakeError`` for unusable input and ``LLMError`` when the provider fails.
+        """
+        try:
+            doc = self._document(article, meta)
+            summary = await self.pipeline.run(doc)
+        except Exception as exc:
+            stats = getattr(exc, "stats", None)
+            self.metrics.article_failed(stats.usage() if stats is not None else None)
+            raise
+        self.metrics.article_ok(summary)
+        return summary
+
+    @staticmethod
+    def _document(article: str | Document | ArticleIn, meta: dict[str, Any]) -> Document:
+        if isinstance(article, Document):
+            return article
+        if isinstance(article, ArticleIn):
+            return article.document()
+        if isinstance(article, str):
+            is_html = bool(meta.pop("html", False))
+            return ArticleIn(**({"html": article} if is_html else {"text": article}), **meta).document()
+        raise TypeError(f"article must be str, ArticleIn or Document, not {type(article).__name__}")
+
+    async def summarize_many(
+        self, articles: Iterable[str | Document | ArticleIn], *, concurrency: int | None = None
+    ) -> AsyncIterator[Outcome]:
+        """Yield one ``Outcome`` per article as each completes (any order; ``index`` says which).
+
+        Never raises for a single article: its error is in the outcome.
+        """
+        limit = asyncio.Semaphore(concurrency or self.settings.concurrency)
+
+        async def one(i: int, a: str | Document | ArticleIn) -> Outcome:
+            ident = a.id if isinstance(a, ArticleIn) else (a.name if isinstance(a, Document) else None)
+            async with limit:
+                try:
+                    return Outcome(i, ident, summary=await self.summarize(a))
+                except (IntakeError, LLMError) as exc:
+                    return Outcome(i, ident, error=str(exc), kind=error_kind(exc))
+                except Exception as exc:  # noqa: BLE001 - one bad article must not sink the batch
+                    return Outcome(i, ident, error=f"{type(exc).__name__}: {exc}", kind="internal")
+
+        # Inputs are consumed lazily: at most 2x concurrency tasks exist at once.
+        window = 2 * (concurrency or self.settings.concurrency)
+        pending: set[asyncio.Task[Outcome]] = set()
+        try:
+            for i, a in enumerate(articles):
+                pending.add(asyncio.create_task(one(i, a)))
+                if len(pending) >= window:
+                    finished, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                    for t in finished:
+                        yield t.result()
+            while pending:
+                finished, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                for t in finished:
+                    yield t.result()
+        finally:
+            for t in pending:
+                t.cancel()
+
+    async def batch(self, articles: Iterable[str | Document | ArticleIn], *, concurrency: int | None = None) -> list[Outcome]:
+        """Every article's ``Outcome``, in input order."""
+        outcomes = [o async for o in self.summarize_many(articles, concurrency=concurrency)]
+        return sorted(outcomes, key=lambda o: o.index)
+
+    def health(self) -> dict[str, Any]:
+        return {"status": "ok", "model": self.model, "provider": self.settings.provider, "limiter": self.limiter.snapshot()}
+
+    async def aclose(self) -> None:
+        await self.pipeline.close()
+
+    async def __aenter__(self) -> "SummarizerService":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
