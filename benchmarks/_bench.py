@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,11 +16,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from summarizer.loopback.responders import echo_responder  # noqa: E402
 from summarizer.settings import Settings  # noqa: E402
-
-_ARTICLE = re.compile(r"<<<ARTICLE\n(.*?)\nARTICLE>>>", re.S)
-_SENTENCE = re.compile(r"[^。！？.!?\n]+[。！？.!?]?")
-_PERCENT = re.compile(r"\d+(?:\.\d+)?%")
 
 
 def article(i: int) -> str:
@@ -50,28 +46,7 @@ def write_jsonl(path: Path, n: int) -> Path:
     return path
 
 
-def answer_for(text: str) -> str:
-    sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
-    first = sentences[0] if sentences else text.strip()[:60]
-    out: dict[str, Any] = {
-        "summary": f"Summary: {first[:80]}",
-        "goals": [{"statement": "advance the plan", "quote": first}],
-        "targets": [],
-        "initiatives": [{"name": "key projects", "quote": first}],
-    }
-    for s in sentences:
-        pct = _PERCENT.search(s)
-        if pct:
-            out["targets"].append({"metric": "growth", "value_text": pct.group(0), "value": float(pct.group(0)[:-1]),
-                                   "unit": "%", "kind": "growth_rate", "comparator": "at_least", "quote": s})
-            break
-    return json.dumps(out, ensure_ascii=False)
-
-
-def responder(body: dict[str, Any]) -> str:
-    user = next(m["content"] for m in body["messages"] if m["role"] == "user")
-    m = _ARTICLE.search(user)
-    return answer_for(m.group(1) if m else user)
+responder = echo_responder
 
 
 def settings(base_url: str, cache_dir: Path | None, **overrides: Any) -> Settings:

@@ -192,8 +192,8 @@ async def run_batch(
     """
     s = pipeline.settings
     concurrency = concurrency or s.concurrency
-    rpm = rpm if rpm is not None else getattr(s, "rpm_limit", None)
-    tpm = tpm if tpm is not None else getattr(s, "tpm_limit", None)
+    rpm = rpm if rpm is not None else s.rpm_limit
+    tpm = tpm if tpm is not None else s.tpm_limit
     report = BatchReport(model=pipeline.client.model)
     done = scan_results(results) if (resume and results is not None) else set()
     out = JsonlSink(results, truncate=not resume)

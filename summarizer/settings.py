@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(default_factory=default_cache_dir)
     cache_enabled: bool = True
     concurrency: int = Field(default=4, ge=1)
+    rpm_limit: int | None = Field(default=None, ge=1, description="Provider requests per minute (token bucket).")
+    tpm_limit: int | None = Field(default=None, ge=1, description="Provider tokens per minute (token bucket).")
     # USD per million tokens, (prompt, completion), by model name; used for cost estimates.
     prices: dict[str, tuple[float, float]] = Field(default_factory=dict)
 

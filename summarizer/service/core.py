@@ -98,8 +98,8 @@ class SummarizerService:
         existing = pipeline.client.observer if pipeline is not None else None
         self.limiter = limiter or (existing if isinstance(existing, Limiter) else None) or Limiter(
             s.concurrency,
-            rpm=rpm if rpm is not None else getattr(s, "rpm_limit", None),
-            tpm=tpm if tpm is not None else getattr(s, "tpm_limit", None),
+            rpm=rpm if rpm is not None else s.rpm_limit,
+            tpm=tpm if tpm is not None else s.tpm_limit,
             completion_estimate=min(s.max_tokens, 1024),
         )
         self.pipeline = pipeline or Pipeline(s, observer=self.limiter)

@@ -7,54 +7,22 @@ article in the request, so these tests do not depend on the seed recordings.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 
+from summarizer.loopback import responders as _responders
 from summarizer.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "schemas" / "article_summary.schema.json").read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 
-_ARTICLE = re.compile(r"<<<ARTICLE\n(.*?)\nARTICLE>>>", re.S)
-_SENTENCE = re.compile(r"[^。！？.!?\n]+[。！？.!?]?")
-_PERCENT = re.compile(r"\d+(?:\.\d+)?%")
-
-
-def article_of(body: dict[str, Any]) -> str:
-    user = next(m["content"] for m in body["messages"] if m["role"] == "user")
-    m = _ARTICLE.search(user)
-    return m.group(1) if m else user
-
-
-def generic_answer(text: str) -> str:
-    """A valid Extraction quoting the article's first sentence (and a % target when there is one)."""
-    sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
-    first = sentences[0] if sentences else text.strip()[:60]
-    answer: dict[str, Any] = {
-        "title": None,
-        "summary": f"Summary: {first[:80]}",
-        "speakers": [],
-        "goals": [{"statement": "advance the plan", "horizon": None, "set_by": None, "quote": first}],
-        "targets": [],
-        "initiatives": [{"name": "the programme", "description": None, "owner": None, "quote": first}],
-    }
-    for s in sentences:
-        pct = _PERCENT.search(s)
-        if pct:
-            answer["targets"].append(
-                {"metric": "growth", "value_text": pct.group(0), "value": float(pct.group(0)[:-1]), "unit": "%",
-                 "comparator": "exact", "kind": "growth_rate", "period": None, "status": "target", "quote": s}
-            )
-            break
-    return json.dumps(answer, ensure_ascii=False)
-
-
-def responder(body: dict[str, Any]) -> str:
-    return generic_answer(article_of(body))
+# one generic responder for tests and benchmarks lives with the loopback provider
+article_of = _responders.article_of
+generic_answer = _responders.echo_answer
+responder = _responders.echo_responder
 
 
 def article_text(i: int, marker: str | None = None) -> str:

@@ -60,14 +60,3 @@ async def test_batch_keeps_input_order_and_reports_each_failure(tmp_path: Path) 
     assert 'summarizer_articles_total{outcome="failed"} 3.0' in metrics
     assert 'summarizer_articles_total{outcome="ok"} 3.0' in metrics
 
-
-def test_service_does_not_import_the_cli() -> None:
-    import subprocess
-    import sys
-
-    code = "import sys, summarizer.service, summarizer.service.http; print(any(m.startswith('summarizer.cli') for m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
-    assert out == "False"
-    code = "import sys, summarizer.pipeline, summarizer.batch; print(any(m.startswith('summarizer.service') for m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
-    assert out == "False"

@@ -1,0 +1,49 @@
+"""A generic responder: answers any request with a valid Extraction quoting its own article.
+
+Used by tests and benchmarks that need a provider for arbitrary generated articles (no
+recordings): the goal and initiative quote the article's first sentence, and the first
+sentence with a percentage becomes a growth-rate target.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+_ARTICLE = re.compile(r"<<<ARTICLE\n(.*?)\nARTICLE>>>", re.S)
+_SENTENCE = re.compile(r"[^。！？.!?\n]+[。！？.!?]?")
+_PERCENT = re.compile(r"\d+(?:\.\d+)?%")
+
+
+def article_of(body: dict[str, Any]) -> str:
+    """The article text inside the user message of a chat-completions request."""
+    user = next(m["content"] for m in body["messages"] if m["role"] == "user")
+    m = _ARTICLE.search(user)
+    return m.group(1) if m else user
+
+
+def echo_answer(text: str) -> str:
+    sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    first = sentences[0] if sentences else text.strip()[:60]
+    answer: dict[str, Any] = {
+        "title": None,
+        "summary": f"Summary: {first[:80]}",
+        "speakers": [],
+        "goals": [{"statement": "advance the plan", "horizon": None, "set_by": None, "quote": first}],
+        "targets": [],
+        "initiatives": [{"name": "the programme", "description": None, "owner": None, "quote": first}],
+    }
+    for s in sentences:
+        pct = _PERCENT.search(s)
+        if pct:
+            answer["targets"].append(
+                {"metric": "growth", "value_text": pct.group(0), "value": float(pct.group(0)[:-1]), "unit": "%",
+                 "comparator": "exact", "kind": "growth_rate", "period": None, "status": "target", "quote": s}
+            )
+            break
+    return json.dumps(answer, ensure_ascii=False)
+
+
+def echo_responder(body: dict[str, Any]) -> str:
+    return echo_answer(article_of(body))
