@@ -30,6 +30,10 @@ class PromptSet:
     directory: Path
     version: str
     _env: jinja2.Environment
+    _system: jinja2.Template
+    _user: jinja2.Template
+    _example_article: str
+    _example_answer: str
 
     def messages(
         self,
@@ -43,18 +47,13 @@ class PromptSet:
         parts: int | None = None,
     ) -> list[dict[str, str]]:
         out_lang = output_language or LANGUAGE_NAMES.get(language, "the article's language")
-        system = self._env.get_template("system.j2").render(
-            output_language=out_lang,
-            example_article=self._read("example_article.txt").strip(),
-            example_answer=json.dumps(json.loads(self._read("example_answer.json")), ensure_ascii=False),
+        system = self._system.render(
+            output_language=out_lang, example_article=self._example_article, example_answer=self._example_answer
         )
-        user = self._env.get_template("user.j2").render(
+        user = self._user.render(
             article=article, title=title, published=published, part=part, parts=parts
         )
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
-
-    def _read(self, name: str) -> str:
-        return (self.directory / name).read_text(encoding="utf-8")
 
 
 def _version(directory: Path) -> str:
@@ -77,4 +76,14 @@ def load_prompts(directory: str | None = None) -> PromptSet:
         keep_trailing_newline=True,
         autoescape=False,
     )
-    return PromptSet(directory=path, version=_version(path), _env=env)
+    read = lambda name: (path / name).read_text(encoding="utf-8")  # noqa: E731
+    return PromptSet(
+        directory=path,
+        version=_version(path),
+        _env=env,
+        _system=env.get_template("system.j2"),
+        _user=env.get_template("user.j2"),
+        _example_article=read("example_article.txt").strip(),
+        # compact JSON: the example costs prompt tokens on every request
+        _example_answer=json.dumps(json.loads(read("example_answer.json")), ensure_ascii=False),
+    )

@@ -66,7 +66,7 @@ def ground(extraction: Extraction, document: Document, *, require_grounding: boo
         out.targets, out.initiatives = keep(out.targets), keep(out.initiatives)
         out.warnings.append(f"dropped {len(unaligned)} unaligned item(s) (require_grounding)")
 
-    out.candidates = find_candidates(document, out.targets)
+    out.candidates = find_candidates(document, out.targets, raw_mentions=checker.mentions)
     return out
 
 

@@ -79,10 +79,15 @@ def _snippet(text: str, start: int, end: int, lo: int, hi: int) -> str:
     return f"…{body}…"
 
 
-def find_candidates(document: Document, targets: list[NumericTarget]) -> list[str]:
-    """Recall hints over the cleaned text (junk such as "related news" lists is gone there)."""
+def find_candidates(
+    document: Document, targets: list[NumericTarget], raw_mentions: list[NumberMention] | None = None
+) -> list[str]:
+    """Recall hints over the cleaned text (junk such as "related news" lists is gone there).
+
+    ``raw_mentions``: a scan of ``document.raw`` already made, reused when nothing was cleaned.
+    """
     text = document.text
-    mentions = scan(text)
+    mentions = raw_mentions if raw_mentions is not None and text == document.raw else scan(text)
     out: list[str] = []
     i = 0
     for lo, hi in _sentences(text):
