@@ -67,7 +67,7 @@ def main() -> None:
         async def go():  # noqa: ANN202
             pipeline = Pipeline(settings)
             try:
-                return await run_batch(pipeline, iter_sources([str(inp)]), results=tmp / "out.jsonl", errors=tmp / "err.jsonl",
+                return await run_batch(pipeline, iter_sources([str(inp)], lazy=True), results=tmp / "out.jsonl", errors=tmp / "err.jsonl",
                                        concurrency=16, on_done=on_done)
             finally:
                 await pipeline.close()

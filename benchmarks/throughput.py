@@ -62,7 +62,7 @@ def main() -> None:
             pipeline = Pipeline(settings)
             pipeline.client._client.chat  # noqa: B018 - the SDK imports its resources lazily (~0.8 s): not throughput
             try:
-                return await run_batch(pipeline, iter_sources([str(inp)]), results=tmp / "out.jsonl", errors=tmp / "err.jsonl",
+                return await run_batch(pipeline, iter_sources([str(inp)], lazy=True), results=tmp / "out.jsonl", errors=tmp / "err.jsonl",
                                        concurrency=args.concurrency, rpm=args.rpm)
             finally:
                 await pipeline.close()

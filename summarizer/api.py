@@ -10,18 +10,20 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from .intake import Document, from_text, read_path
+from .intake import Article, Document, IntakeError, Source, read_article
 from .models import ArticleSummary
 from .pipeline import Pipeline
 from .settings import Settings
 
 
-def _as_document(article: str | Document, name: str | None, meta: dict[str, Any]) -> Document:
+def _as_source(article: str | Document, name: str | None, meta: dict[str, Any]) -> Source:
     if isinstance(article, Document):
-        return article
+        return Source(name=article.name or name or "<document>", document=article)
     if not isinstance(article, str):
         raise TypeError(f"article must be str or Document, not {type(article).__name__}")
-    return from_text(article, name=name, **meta)
+    if not article.strip():
+        raise IntakeError(name, "empty article text")
+    return Source(name=name or "<text>", article=Article(text=article, name=name, **meta))
 
 
 class AsyncSummarizer:
@@ -33,10 +35,11 @@ class AsyncSummarizer:
 
     async def summarize(self, article: str | Document, *, name: str | None = None, **meta: Any) -> ArticleSummary:
         """Summarize article text (or an intake ``Document``). ``meta``: title, published, source, url."""
-        return await self._pipeline.run(_as_document(article, name, meta))
+        return await self._pipeline.run_source(_as_source(article, name, meta))
 
     async def summarize_file(self, path: str | Path) -> ArticleSummary:
-        return await self._pipeline.run(read_path(path, max_bytes=self.settings.max_input_bytes))
+        src = Source(name=str(path), article=read_article(path, max_bytes=self.settings.max_input_bytes))
+        return await self._pipeline.run_source(src)
 
     @property
     def pipeline(self) -> Pipeline:

@@ -222,8 +222,7 @@ async def run_batch(
 
     async def one(src: Source) -> None:
         try:
-            assert src.document is not None
-            summary = await pipeline.run(src.document)
+            summary = await pipeline.run_source(src)
         except Exception as exc:  # noqa: BLE001 - every failure becomes an errors-file line
             stats = getattr(exc, "stats", None)
             if stats is not None:  # failed calls were billed too
@@ -247,7 +246,7 @@ async def run_batch(
             if src.error is not None:
                 fail(src.name, str(src.error))
                 continue
-            if done and src.document is not None and done_key(src.name, src.document.id) in done:
+            if done and src.id is not None and done_key(src.name, src.id) in done:
                 report.skipped += 1
                 if on_skip:
                     on_skip(src.name)

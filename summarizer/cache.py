@@ -4,14 +4,20 @@ diskcache's default Disk pickles values, and a pickle row planted by whoever can
 cache directory executes code on read (CVE-2025-69872). ``SafeJSONDisk`` stores JSON and
 refuses any pickled row instead of loading it.
 
-What is cached is the validated ``Extraction`` for the exact text the model saw, keyed on
-everything that changes the answer. Grounding is re-run on every call (it is cheap and
-depends on the raw input, which two articles with the same cleaned text may not share).
+Two kinds of entries share the cache:
+
+* ``answer``: the validated ``Extraction`` for the exact text the model saw, keyed on
+  everything that changes the provider's answer (never the API key). It survives code changes,
+  so improving intake or grounding never re-bills an article.
+* ``summary``: the finished ``ArticleSummary`` keyed on the raw input, its metadata, the same
+  answer settings and ``code_fingerprint()``. A rerun of an unchanged batch reads these and
+  skips intake and grounding altogether.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import os
@@ -24,6 +30,18 @@ import diskcache
 from diskcache.core import MODE_PICKLE
 
 PIPELINE_VERSION = "1"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Hash of the package's own source: finished summaries cached by one version of the code
+    are not served by another (provider answers, keyed without it, survive code changes)."""
+    h = hashlib.sha256()
+    for path in sorted(_PACKAGE.rglob("*.py")):
+        h.update(path.relative_to(_PACKAGE).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
 
 
 class UnsafeCacheEntry(RuntimeError):

@@ -11,9 +11,9 @@ import time
 from dataclasses import dataclass
 
 from . import __version__
-from .cache import PIPELINE_VERSION, ResultCache, cache_key
+from .cache import PIPELINE_VERSION, ResultCache, cache_key, code_fingerprint
 from .grounding import ground
-from .intake import Document, chunking
+from .intake import Article, Document, Source, chunking
 from .llm import CallStats, LLMClient, RequestObserver
 from .merge import concat, dedupe, goal_key, initiative_key, speaker_key
 from .models import SCHEMA_VERSION, ArticleInfo, ArticleSummary, Extraction, Meta, Usage
@@ -55,10 +55,10 @@ class Pipeline:
         if self.cache is not None:
             self.cache.close()
 
-    def _key(self, messages: list[dict[str, str]]) -> str:
+    def _answer_settings(self) -> dict[str, object]:
+        """Everything besides the messages that changes the provider's answer (never the key)."""
         s = self.settings
-        return cache_key(
-            messages=messages,
+        return dict(
             endpoint=s.endpoint_label or self.client.base_url,
             model=self.client.model,
             mode=self.client.profile.mode.value,
@@ -69,6 +69,41 @@ class Pipeline:
             max_tokens=s.max_tokens,
             max_reasks=s.max_reasks,
         )
+
+    def _key(self, messages: list[dict[str, str]]) -> str:
+        return cache_key(messages=messages, **self._answer_settings())
+
+    def _summary_key(self, article: Article) -> str:
+        s = self.settings
+        return cache_key(
+            kind="summary",
+            article=article.fingerprint(),
+            code=code_fingerprint(),
+            output_language=s.output_language,
+            simplify_chinese=s.simplify_chinese,
+            chunk_budget_tokens=s.chunk_budget_tokens,
+            require_grounding=s.require_grounding,
+            **self._answer_settings(),
+        )
+
+    async def run_source(self, source: Source) -> ArticleSummary:
+        """Summarize one batch input; an unchanged input answered before skips intake and grounding."""
+        started = time.perf_counter()
+        key = self._summary_key(source.article) if self.cache is not None and source.article is not None else None
+        if key is not None:
+            hit = self.cache.get(key)  # type: ignore[union-attr]
+            if hit is not None:
+                summary = ArticleSummary.model_validate(hit["summary"])
+                summary.article.input_name = source.name
+                summary.meta.cached = True
+                summary.meta.usage = Usage()
+                summary.meta.cost_usd = None
+                summary.meta.duration_s = round(time.perf_counter() - started, 4)
+                return summary
+        summary = await self.run(source.load())
+        if key is not None:
+            self.cache.set(key, {"summary": summary.model_dump(mode="json")})  # type: ignore[union-attr]
+        return summary
 
     async def _extract(self, messages: list[dict[str, str]]) -> _ChunkResult:
         key = self._key(messages)

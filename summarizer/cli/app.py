@@ -130,7 +130,7 @@ def batch(
     )
     errors = errors or output.with_name(output.stem + ".errors.jsonl")
     total = count_inputs(inputs) if progress else None  # cheap: file counts and JSONL lines
-    sources = iter_sources(inputs, max_bytes=settings.max_input_bytes)
+    sources = iter_sources(inputs, max_bytes=settings.max_input_bytes, lazy=True)
     with provider_context(settings, replay) as s:
         bar = Progress(
             TextColumn("[bold]summarizing"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[last]}"),

@@ -10,9 +10,10 @@ from __future__ import annotations
 from .chunking import Chunk, count_tokens, split
 from .document import Document, OffsetMap, Removed, Repair
 from .errors import IntakeError
-from .sources import Source, from_bytes, from_text, iter_sources, read_path, read_stdin
+from .sources import Article, Source, decode_article, from_bytes, from_text, iter_sources, read_article, read_path, read_stdin
 
 __all__ = [
+    "Article",
     "Chunk",
     "Document",
     "IntakeError",
@@ -21,9 +22,11 @@ __all__ = [
     "Repair",
     "Source",
     "count_tokens",
+    "decode_article",
     "from_bytes",
     "from_text",
     "iter_sources",
+    "read_article",
     "read_path",
     "read_stdin",
     "split",

@@ -9,6 +9,7 @@ Pipeline per article (each step keeps an ``OffsetMap`` to its input; they are co
 from __future__ import annotations
 
 import glob
+import hashlib
 import json
 import sys
 from collections.abc import Iterator
@@ -31,6 +32,7 @@ JSONL_SUFFIXES = {".jsonl"}
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "Article",
     "Source",
     "from_bytes",
     "from_text",
@@ -41,13 +43,88 @@ __all__ = [
 ]
 
 
-@dataclass
-class Source:
-    """One article to read, or the reason it could not be read (batch keeps going)."""
+@dataclass(frozen=True)
+class Article:
+    """A decoded input before intake: its text and the metadata the caller gave.
 
-    name: str
-    document: Document | None = None
-    error: IntakeError | None = None
+    Cheap to make; ``fingerprint`` identifies it exactly, so a finished summary can be found in
+    the cache without running intake, and ``id`` equals the ``Document.id`` it will become.
+    """
+
+    text: str
+    name: str | None = None
+    title: str | None = None
+    published: str | None = None
+    source: str | None = None
+    url: str | None = None
+    html: bool | None = None
+    encoding: str = "utf-8"
+
+    @property
+    def id(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
+
+    def fingerprint(self) -> str:
+        meta = [self.title, self.published, self.source, self.url, self.html]
+        blob = json.dumps(meta, ensure_ascii=False).encode("utf-8") + b"\0" + self.text.encode("utf-8")
+        return hashlib.sha256(blob).hexdigest()
+
+    def build(self) -> Document:
+        return from_text(
+            self.text, name=self.name, title=self.title, published=self.published, source=self.source,
+            url=self.url, html=self.html, encoding=self.encoding,
+        )
+
+
+class Source:
+    """One article to read, or the reason it could not be read (batch keeps going).
+
+    Built eagerly by default; with ``iter_sources(..., lazy=True)`` intake runs on the first
+    ``load()``, so a batch whose results are already cached never pays for it. An intake
+    error found then is raised by ``load()`` (and kept in ``error``).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        document: Document | None = None,
+        error: IntakeError | None = None,
+        article: Article | None = None,
+    ) -> None:
+        self.name = name
+        self.document = document
+        self.error = error
+        self.article = article
+
+    @property
+    def id(self) -> str | None:
+        if self.document is not None:
+            return self.document.id
+        return self.article.id if self.article is not None else None
+
+    def load(self) -> Document:
+        if self.document is None:
+            if self.error is not None:
+                raise self.error
+            if self.article is None:
+                raise IntakeError(self.name, "nothing to read")
+            try:
+                self.document = self.article.build()
+            except IntakeError as exc:
+                self.error = exc
+                raise
+        return self.document
+
+    def __repr__(self) -> str:
+        state = "error" if self.error else ("loaded" if self.document else "pending")
+        return f"Source({self.name!r}, {state})"
+
+
+def _source(name: str, article: Article, lazy: bool) -> Source:
+    src = Source(name=name, article=article)
+    if not lazy:
+        src.load()
+    return src
 
 
 def from_text(
@@ -159,11 +236,22 @@ def from_bytes(
     max_bytes: int = DEFAULT_MAX_BYTES,
     html: bool | None = None,
 ) -> Document:
+    return decode_article(data, name=name, max_bytes=max_bytes, html=html).build()
+
+
+def decode_article(data: bytes, *, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, html: bool | None = None) -> Article:
+    """Decode bytes (charset detection, size cap) into an ``Article``; intake not run yet."""
     text, enc = decode_bytes(data, name, max_bytes=max_bytes)
-    return from_text(text, name=name, html=html, encoding=enc)
+    if not text.strip():
+        raise IntakeError(name, "empty article text")
+    return Article(text=text, name=name, html=html, encoding=enc)
 
 
 def read_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    return read_article(path, max_bytes=max_bytes).build()
+
+
+def read_article(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
     p = Path(path)
     if not p.is_file():
         raise IntakeError(str(p), "no such file")
@@ -173,7 +261,7 @@ def read_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Docume
     if size > max_bytes:
         raise IntakeError(str(p), f"input is {size} bytes, over the {max_bytes}-byte limit")
     html = True if p.suffix.lower() in HTML_SUFFIXES else None
-    return from_bytes(p.read_bytes(), name=str(p), max_bytes=max_bytes, html=html)
+    return decode_article(p.read_bytes(), name=str(p), max_bytes=max_bytes, html=html)
 
 
 def read_stdin(*, max_bytes: int = DEFAULT_MAX_BYTES, stream: BinaryIO | None = None) -> Document:
@@ -189,7 +277,7 @@ def _read_capped(stream: BinaryIO, max_bytes: int, name: str) -> bytes:
     return data
 
 
-def _article_from_json(obj: object, where: str, max_bytes: int) -> tuple[str, Document]:
+def _article_from_json(obj: object, where: str, max_bytes: int) -> tuple[str, Article]:
     if not isinstance(obj, dict):
         raise IntakeError(where, "JSONL line is not an object")
     ident = obj.get("id")
@@ -208,8 +296,8 @@ def _article_from_json(obj: object, where: str, max_bytes: int) -> tuple[str, Do
         v = obj.get(key)
         return str(v) if v not in (None, "") else None
 
-    doc = from_text(
-        body,
+    article = Article(
+        text=body,
         name=name,
         title=meta("title"),
         published=meta("date") or meta("published"),
@@ -217,10 +305,12 @@ def _article_from_json(obj: object, where: str, max_bytes: int) -> tuple[str, Do
         url=meta("url"),
         html=is_html,
     )
-    return name, doc
+    return name, article
 
 
-def iter_jsonl(lines: Iterator[bytes], label: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Source]:
+def iter_jsonl(
+    lines: Iterator[bytes], label: str, *, max_bytes: int = DEFAULT_MAX_BYTES, lazy: bool = False
+) -> Iterator[Source]:
     """One ``Source`` per non-empty line; a bad line becomes a ``Source`` with an error."""
     for lineno, raw_line in enumerate(lines, 1):
         where = f"{label}:{lineno}"
@@ -235,8 +325,8 @@ def iter_jsonl(lines: Iterator[bytes], label: str, *, max_bytes: int = DEFAULT_M
                 raise IntakeError(where, f"JSONL line is not UTF-8 ({exc.reason} at byte {exc.start})") from exc
             except json.JSONDecodeError as exc:
                 raise IntakeError(where, f"invalid JSON ({exc.msg} at column {exc.colno})") from exc
-            name, doc = _article_from_json(obj, where, max_bytes)
-            yield Source(name=name, document=doc)
+            name, article = _article_from_json(obj, where, max_bytes)
+            yield _source(name, article, lazy)
         except IntakeError as exc:
             if exc.name != where:  # name errors by line so the user can find it
                 exc = IntakeError(where, exc.problem)
@@ -260,7 +350,7 @@ def _expand(inputs: list[str]) -> Iterator[Path | str | IntakeError]:
             yield p
 
 
-def _stdin_sources(max_bytes: int, stream: BinaryIO | None = None) -> Iterator[Source]:
+def _stdin_sources(max_bytes: int, stream: BinaryIO | None = None, lazy: bool = False) -> Iterator[Source]:
     try:
         data = _read_capped(stream or sys.stdin.buffer, max_bytes, "<stdin>")
     except IntakeError as exc:
@@ -268,33 +358,37 @@ def _stdin_sources(max_bytes: int, stream: BinaryIO | None = None) -> Iterator[S
         return
     first = data.lstrip()[:1]
     if first == b"{":  # JSONL on stdin: one article per line
-        yield from iter_jsonl(iter(data.splitlines()), "<stdin>", max_bytes=max_bytes)
+        yield from iter_jsonl(iter(data.splitlines()), "<stdin>", max_bytes=max_bytes, lazy=lazy)
         return
     try:
-        yield Source(name="<stdin>", document=from_bytes(data, name="<stdin>", max_bytes=max_bytes))
+        yield _source("<stdin>", decode_article(data, name="<stdin>", max_bytes=max_bytes), lazy)
     except IntakeError as exc:
         yield Source(name="<stdin>", error=exc)
 
 
-def iter_sources(inputs: list[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Source]:
-    """Yield one ``Source`` per article, lazily; unreadable inputs carry their error."""
+def iter_sources(inputs: list[str], *, max_bytes: int = DEFAULT_MAX_BYTES, lazy: bool = False) -> Iterator[Source]:
+    """Yield one ``Source`` per article as the inputs are read; unreadable inputs carry their error.
+
+    ``lazy``: decode only, and run intake on ``Source.load()`` (the batch engine does this so
+    cached results skip intake).
+    """
     for path in _expand(inputs):
         if isinstance(path, IntakeError):
             yield Source(name=path.name, error=path)
             continue
         if path == "-":
-            yield from _stdin_sources(max_bytes)
+            yield from _stdin_sources(max_bytes, lazy=lazy)
             continue
         assert isinstance(path, Path)
         if path.suffix.lower() in JSONL_SUFFIXES and path.is_file():
             try:
                 with path.open("rb") as fh:
-                    yield from iter_jsonl(iter(fh), str(path), max_bytes=max_bytes)
+                    yield from iter_jsonl(iter(fh), str(path), max_bytes=max_bytes, lazy=lazy)
             except OSError as exc:
                 yield Source(name=str(path), error=IntakeError(str(path), f"cannot read ({exc.strerror})"))
             continue
         try:
-            yield Source(name=str(path), document=read_path(path, max_bytes=max_bytes))
+            yield _source(str(path), read_article(path, max_bytes=max_bytes), lazy)
         except IntakeError as exc:
             yield Source(name=str(path), error=exc)
         except OSError as exc:
