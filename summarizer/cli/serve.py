@@ -77,8 +77,10 @@ def serve(
         # Settings, not a service: the app builds its service inside uvicorn's event loop
         # (the limiter and the HTTP client belong to it) and closes it on shutdown.
         app = create_app(s, token=token, max_body_bytes=max_body_bytes, max_job_articles=max_job_articles, rpm=rpm, tpm=tpm)
+        where = f"http://{host}:{port}" if port else f"{host}, a free port (uvicorn prints which)"
         err_console.print(
-            f"serving on http://{host}:{port} (docs /docs; auth {'on' if token else 'off'}; model {s.resolved_model()})",
+            f"serving on {where} (docs /docs; auth {'on' if token else 'off'}; model {s.resolved_model()})",
             highlight=False,
         )
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        # with port 0 only uvicorn's start-up line says which port was chosen
+        uvicorn.run(app, host=host, port=port, log_level="info" if port == 0 else "warning")

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..intake import Document, IntakeError, from_text
+from ..intake import Article, Document, IntakeError, Source
 from ..limits import Limiter
 from ..llm import LLMError
 from ..models import ArticleSummary
@@ -41,14 +41,15 @@ class ArticleIn(BaseModel):
             raise ValueError("give exactly one of 'text' or 'html'")
         return self
 
-    def document(self) -> Document:
-        """Run intake; raises ``IntakeError`` (e.g. empty text) with a message for the caller."""
+    def to_source(self) -> Source:
+        """The article for the pipeline; intake (and its ``IntakeError``, e.g. empty text) runs on load."""
         body = self.text if self.text is not None else self.html
         assert body is not None
-        return from_text(
-            body, name=self.id, title=self.title, published=self.date, source=self.source, url=self.url,
-            html=self.html is not None,
+        article = Article(
+            text=body, name=self.id, title=self.title, published=self.date, source=self.source, url=self.url,
+            html=True if self.html is not None else None,
         )
+        return Source(name=self.id or "<request>", article=article)
 
 
 @dataclass
@@ -118,8 +119,7 @@ class SummarizerService:
         Raises ``IntakeError`` for unusable input and ``LLMError`` when the provider fails.
         """
         try:
-            doc = self._document(article, meta)
-            summary = await self.pipeline.run(doc)
+            summary = await self.pipeline.run_source(self._source(article, meta))
         except Exception as exc:
             stats = getattr(exc, "stats", None)
             self.metrics.article_failed(stats.usage() if stats is not None else None)
@@ -128,14 +128,14 @@ class SummarizerService:
         return summary
 
     @staticmethod
-    def _document(article: str | Document | ArticleIn, meta: dict[str, Any]) -> Document:
+    def _source(article: str | Document | ArticleIn, meta: dict[str, Any]) -> Source:
         if isinstance(article, Document):
-            return article
+            return Source(name=article.name or "<document>", document=article)
         if isinstance(article, ArticleIn):
-            return article.document()
+            return article.to_source()
         if isinstance(article, str):
             is_html = bool(meta.pop("html", False))
-            return ArticleIn(**({"html": article} if is_html else {"text": article}), **meta).document()
+            return ArticleIn(**({"html": article} if is_html else {"text": article}), **meta).to_source()
         raise TypeError(f"article must be str, ArticleIn or Document, not {type(article).__name__}")
 
     async def summarize_many(

@@ -88,3 +88,23 @@ def test_article_with_template_syntax_is_passed_as_data(tmp_path) -> None:  # no
     assert "{{ 7 * 7 }}" in user and "{% for x in y %}" in user and "{#c#}" in user
     assert "49" not in user
     assert result.speakers[0].evidence.match == "exact"
+
+
+def test_authored_answers_quote_the_text_the_model_sees() -> None:
+    from summarizer.intake import read_path
+    from summarizer.models import Extraction
+
+    from ..conftest import ARTICLES, FIXTURES
+
+    answers = sorted((FIXTURES / "answers").glob("*.json"))
+    assert len(answers) == len(list(ARTICLES.glob("*.txt")))
+    for path in answers:
+        extraction = Extraction.model_validate_json(path.read_text(encoding="utf-8"))
+        doc = read_path(ARTICLES / f"{path.stem}.txt")
+        seen = doc.model_text(False)
+        items = [*extraction.speakers, *extraction.goals, *extraction.targets, *extraction.initiatives]
+        assert items
+        missing = [i.quote for i in items if i.quote not in seen]
+        assert not missing, f"{path.name}: quotes not verbatim in the article: {missing[:3]}"
+        for t in extraction.targets:
+            assert t.value_text in t.quote, f"{path.name}: target quote lacks its number {t.value_text!r}"
