@@ -24,6 +24,7 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 from tenacity.wait import wait_base, wait_exponential_jitter
 
 from .models import Extraction, Usage
+from .redact import protect_loggers, redact
 from .settings import Settings
 
 
@@ -106,11 +107,13 @@ class CallStats:
         )
 
 
-def _describe(exc: BaseException) -> str:
+def _describe(exc: BaseException, secret: str | None = None) -> str:
     """A one-line reason without request headers or keys."""
     if isinstance(exc, openai.APIStatusError):
-        return f"HTTP {exc.status_code}: {getattr(exc, 'message', str(exc))[:300]}"
-    return f"{type(exc).__name__}: {str(exc)[:300]}"
+        text = f"HTTP {exc.status_code}: {getattr(exc, 'message', str(exc))}"
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    return redact(text, [secret])[:400]
 
 
 class RequestTicket(Protocol):
@@ -132,13 +135,15 @@ class LLMClient:
         settings.check_provider()
         self.settings = settings
         self.observer = observer
+        self._secret = settings.resolved_api_key()
+        protect_loggers(self._secret)
         self.profile = settings.profile
         self.model = settings.resolved_model() or ""
         self.base_url = settings.resolved_base_url() or ""
         self._client = openai.AsyncOpenAI(
             base_url=self.base_url,
             # Local servers accept any key; the SDK insists on one being set.
-            api_key=settings.resolved_api_key() or "not-needed",
+            api_key=self._secret or "not-needed",
             max_retries=0,
             timeout=settings.timeout_s,
         )
@@ -180,7 +185,7 @@ class LLMClient:
                     try:
                         response = await self._observed(raw_create, *args, **kwargs)
                     except Exception as exc:
-                        stats.errors.append(_describe(exc))
+                        stats.errors.append(_describe(exc, self._secret))
                         raise
                     stats.completions += 1
                     usage = getattr(response, "usage", None)
@@ -203,11 +208,12 @@ class LLMClient:
         except InstructorRetryException as exc:
             cause = exc.__cause__ or exc
             if _is_transient(cause) or isinstance(cause, openai.APIError):
-                raise ProviderError(_describe(cause), stats) from None
+                raise ProviderError(_describe(cause, self._secret), stats) from None
             raise AnswerError(
-                f"no valid answer after {stats.completions} attempt(s): {str(cause).splitlines()[0][:300]}",
+                f"no valid answer after {stats.completions} attempt(s): "
+                + redact(str(cause).splitlines()[0], [self._secret])[:300],
                 stats,
             ) from None
         except openai.APIError as exc:
-            raise ProviderError(_describe(exc), stats) from None
+            raise ProviderError(_describe(exc, self._secret), stats) from None
         return result, stats

@@ -28,6 +28,7 @@ class Fault:
     delay_s: float = 0.0
     times: int = 1
     match: str | None = None  # only requests whose messages contain this text
+    message: str | None = None  # error text for ``status`` faults (default "injected HTTP <status>")
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Fault":

@@ -186,7 +186,7 @@ class LoopbackProvider:
         model = body.get("model", "loopback")
         if fault.kind == "status":
             headers = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else None
-            return self._error(fault.status, f"injected HTTP {fault.status}", "injected_fault", headers)
+            return self._error(fault.status, fault.message or f"injected HTTP {fault.status}", "injected_fault", headers)
         if fault.kind == "delay":
             await asyncio.sleep(fault.delay_s)
             return None
