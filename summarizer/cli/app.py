@@ -29,6 +29,7 @@ from .common import (
     err_console,
     load_settings,
     provider_context,
+    provider_settings,
 )
 
 app = typer.Typer(
@@ -65,10 +66,9 @@ def summarize(
     require_grounding: RequireGroundingOpt = False,
 ) -> None:
     """Summarize one article; print the ArticleSummary as JSON."""
-    settings = load_settings(
-        config, provider=provider, base_url=base_url, model=model, cache_dir=cache_dir,
-        cache_enabled=False if no_cache else None, output_language=output_language,
-        require_grounding=require_grounding or None,
+    settings = provider_settings(
+        config, provider=provider, base_url=base_url, model=model, cache_dir=cache_dir, no_cache=no_cache,
+        output_language=output_language, require_grounding=require_grounding,
     )
     try:
         if str(file) == "-":
@@ -123,10 +123,9 @@ def batch(
     """Summarize many articles into a JSONL file; failures go to an errors file with the reason."""
     from ..batch import count_inputs, run_batch
 
-    settings = load_settings(
-        config, provider=provider, base_url=base_url, model=model, cache_dir=cache_dir,
-        cache_enabled=False if no_cache else None, output_language=output_language,
-        require_grounding=require_grounding or None, concurrency=concurrency,
+    settings = provider_settings(
+        config, provider=provider, base_url=base_url, model=model, cache_dir=cache_dir, no_cache=no_cache,
+        output_language=output_language, require_grounding=require_grounding, concurrency=concurrency,
     )
     errors = errors or output.with_name(output.stem + ".errors.jsonl")
     total = count_inputs(inputs) if progress else None  # cheap: file counts and JSONL lines

@@ -43,6 +43,29 @@ def load_settings(config: Path | None, **flags: Any) -> Settings:
     raise AssertionError
 
 
+def provider_settings(
+    config: Path | None,
+    *,
+    provider: str | None,
+    base_url: str | None,
+    model: str | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+    output_language: str | None,
+    require_grounding: bool,
+    **extra: Any,
+) -> Settings:
+    """Settings from the provider/cache/output flags shared by summarize, batch and serve.
+
+    Flags left unset (None / False) fall through to the environment and the TOML file.
+    """
+    return load_settings(
+        config, provider=provider, base_url=base_url, model=model, cache_dir=cache_dir,
+        cache_enabled=False if no_cache else None, output_language=output_language,
+        require_grounding=require_grounding or None, **extra,
+    )
+
+
 @contextlib.contextmanager
 def provider_context(settings: Settings, replay: Path | None) -> Iterator[Settings]:
     """Yield usable settings: pointed at a loopback replay server when ``--replay`` is given."""

@@ -20,8 +20,8 @@ from .common import (
     RequireGroundingOpt,
     die,
     err_console,
-    load_settings,
     provider_context,
+    provider_settings,
 )
 
 TOKEN_ENV = "SUMMARIZER_SERVICE_TOKEN"
@@ -68,10 +68,9 @@ def serve(
             f"refusing to serve on {host} without authentication: pass --token or set {TOKEN_ENV} "
             "(binding to 127.0.0.1 needs no token)"
         )
-    settings = load_settings(
-        config, provider=provider, base_url=base_url, model=model, cache_dir=cache_dir,
-        cache_enabled=False if no_cache else None, output_language=output_language,
-        require_grounding=require_grounding or None, concurrency=concurrency,
+    settings = provider_settings(
+        config, provider=provider, base_url=base_url, model=model, cache_dir=cache_dir, no_cache=no_cache,
+        output_language=output_language, require_grounding=require_grounding, concurrency=concurrency,
     )
     with provider_context(settings, replay) as s:
         # Settings, not a service: the app builds its service inside uvicorn's event loop
