@@ -46,11 +46,11 @@ def loopback(provider: LoopbackProvider) -> Iterator[RunningProvider]:
         yield srv
 
 
-def replay_settings(srv: RunningProvider, tmp_path: Path | None = None, **overrides) -> Settings:  # noqa: ANN003
-    """Settings pointed at the loopback provider; the cache only when tmp_path is given."""
+def replay_settings(srv: RunningProvider | str, tmp_path: Path | None = None, **overrides) -> Settings:  # noqa: ANN003
+    """Settings pointed at the loopback provider (or a base URL); the cache only when tmp_path is given."""
     values = dict(
         provider="replay",
-        base_url=srv.base_url,
+        base_url=srv if isinstance(srv, str) else srv.base_url,
         endpoint_label="replay:fixtures",
         cache_enabled=tmp_path is not None,
         cache_dir=(tmp_path or Path("/nonexistent")) / "cache",

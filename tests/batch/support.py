@@ -15,6 +15,8 @@ import jsonschema
 from summarizer.loopback import responders as _responders
 from summarizer.settings import Settings
 
+from ..conftest import replay_settings
+
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "schemas" / "article_summary.schema.json").read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
@@ -47,18 +49,8 @@ def write_jsonl(path: Path, n: int, start: int = 0, extra: dict[int, str] | None
 
 
 def settings_for(base_url: str, tmp_path: Path | None = None, **overrides: Any) -> Settings:
-    values: dict[str, Any] = dict(
-        provider="replay",
-        base_url=base_url,
-        endpoint_label="replay:generic",
-        cache_enabled=tmp_path is not None,
-        cache_dir=(tmp_path or Path("/nonexistent")) / "cache",
-        transport_retries=3,
-        max_retry_wait_s=1.0,
-        timeout_s=10.0,
-    )
-    values.update(overrides)
-    return Settings(**values)
+    """``replay_settings`` for generated articles (their own cache-key label, shorter waits)."""
+    return replay_settings(base_url, tmp_path, **{"endpoint_label": "replay:generic", "max_retry_wait_s": 1.0, **overrides})
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
