@@ -1,7 +1,8 @@
 """The one implementation of "article in, ArticleSummary out" (async).
 
-intake Document -> chunks -> prompt -> cache / LLM -> concat -> ground -> dedupe -> summary.
-The sync API, the batch engine, the CLI and the HTTP service all call ``Pipeline.run``.
+[finished-summary cache] -> intake Document -> chunks -> prompt -> answer cache / LLM -> concat
+-> ground -> dedupe -> summary. The sync and async API, the batch engine, the CLI and the HTTP
+service all call ``Pipeline.run_source`` (or ``Pipeline.run`` for an already-built Document).
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ class Pipeline:
                 summary.article.input_name = source.name
                 summary.meta.cached = True
                 summary.meta.usage = Usage()
-                summary.meta.cost_usd = None
+                summary.meta.cost_usd = self.settings.cost_usd(0, 0)
                 summary.meta.duration_s = round(time.perf_counter() - started, 4)
                 return summary
         summary = await self.run(source.load())
