@@ -106,6 +106,19 @@ def done_key(name: str | None, article_id: str | None) -> int:
     return int.from_bytes(digest, "big")
 
 
+def _last_line_end(fh: Any, size: int, block: int = 1 << 16) -> int:
+    """Offset just past the last newline, reading backwards (results files can be large)."""
+    end = size
+    while end > 0:
+        start = max(0, end - block)
+        fh.seek(start)
+        at = fh.read(end - start).rfind(b"\n")
+        if at >= 0:
+            return start + at + 1
+        end = start
+    return 0
+
+
 def scan_results(path: Path) -> set[int]:
     """``done_key``s of the records in a results file; trims a torn last line first."""
     done: set[int] = set()
@@ -116,9 +129,7 @@ def scan_results(path: Path) -> set[int]:
         if size:
             fh.seek(max(0, size - 1))
             if fh.read(1) != b"\n":  # torn tail: cut back to the last complete line
-                fh.seek(0)
-                data = fh.read()
-                fh.truncate(data.rfind(b"\n") + 1)
+                fh.truncate(_last_line_end(fh, size))
         fh.seek(0)
         for raw in fh:
             try:

@@ -115,3 +115,19 @@ def test_count_inputs_is_cheap_and_honest(tmp_path: Path) -> None:
     (tmp_path / "d" / "skip.bin").write_bytes(b"\0")
     assert count_inputs([str(tmp_path / "a.jsonl"), str(tmp_path / "d"), str(tmp_path / "missing.txt")]) == 10
     assert count_inputs(["-"]) is None
+
+
+def test_torn_tail_is_cut_back_to_the_last_whole_line(tmp_path) -> None:  # noqa: ANN001
+    from summarizer.batch import _last_line_end, scan_results
+
+    path = tmp_path / "r.jsonl"
+    line = b'{"article": {"input_name": "a", "id": "1"}}\n'
+    path.write_bytes(line * 3000 + b'{"article": {"inp')  # > one 64 KiB block before the tear
+    assert len(scan_results(path)) == 1  # the three thousand lines are one (name, id)
+    assert path.read_bytes() == line * 3000
+    small = tmp_path / "s"
+    small.write_bytes(b"ab\ncd\nefgh")
+    with small.open("rb") as fh:  # the newline sits two small blocks back from the end
+        assert _last_line_end(fh, 10, block=2) == 6
+    path.write_bytes(b"no newline at all")
+    assert scan_results(path) == set() and path.read_bytes() == b""
