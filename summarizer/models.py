@@ -117,6 +117,10 @@ class Speaker(BaseModel):
     title: str | None = None
     organization: str | None = None
     evidence: Evidence
+    name_evidence: Evidence | None = Field(
+        default=None,
+        description="Where the name itself is written: inside the quote when it is, else its first mention.",
+    )
 
 
 class Goal(BaseModel):

@@ -101,12 +101,22 @@ class Aligner:
         self._cursor[ck] = end
         return Evidence(quote=quote, start=start, end=end, match=match, score=round(score, 4))
 
-    def contains(self, text: str) -> bool:
-        """Whether ``text`` occurs anywhere (normalized) in the raw or cleaned text."""
-        key = match_key(text)
+    def align_name(self, name: str, near: Evidence | None = None) -> Evidence:
+        """Evidence for a name: its occurrence inside ``near`` (the speaker's quote) when there is
+        one, else its first occurrence. Exact or normalized only: names are too short to fuzz."""
+        key = match_key(name)
         if not key:
-            return False
-        return key in self.raw.key.text or (self.text is not None and key in self.text.key.text)
+            return Evidence(quote=name)
+        found = None
+        if near is not None and near.start is not None and near.end is not None:
+            found = self._find_same(name, key, near.start)
+            if found is not None and found[1] > near.end:
+                found = None
+        found = found or self._find_same(name, key, 0)
+        if found is None:
+            return Evidence(quote=name)
+        start, end, match, score = found
+        return Evidence(quote=name, start=start, end=end, match=match, score=score)
 
     # ------------------------------------------------------------------ strategies
 

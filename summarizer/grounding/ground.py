@@ -41,9 +41,10 @@ def ground(extraction: Extraction, document: Document, *, require_grounding: boo
 
     for s in extraction.speakers:
         ev = aligner.align(s.quote, group="speaker")
-        if s.name.strip() and not aligner.contains(s.name):
+        name_ev = aligner.align_name(s.name, near=ev)
+        if s.name.strip() and name_ev.match == "none":
             out.warnings.append(f"speaker '{s.name}': name not found in the source")
-        out.speakers.append(Speaker(**s.model_dump(exclude={"quote"}), evidence=ev))
+        out.speakers.append(Speaker(**s.model_dump(exclude={"quote"}), evidence=ev, name_evidence=name_ev))
     for g in extraction.goals:
         out.goals.append(Goal(**g.model_dump(exclude={"quote"}), evidence=aligner.align(g.quote, group="goal")))
     for t in extraction.targets:

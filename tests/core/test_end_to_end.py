@@ -32,6 +32,9 @@ def test_seed_end_to_end(stem: str, loopback, provider) -> None:  # noqa: ANN001
     assert result.article.id and result.article.input_name.endswith(f"{stem}.txt")
     assert provider.stats.replayed == 1 and provider.stats.misses == 0
 
+    for sp in result.speakers:  # each speaker's name is tied to where it is written
+        ev = sp.name_evidence
+        assert ev is not None and ev.match != "none", sp
     gold = GOLD.get(stem[:3])
     if gold:
         names = {sp.name for sp in result.speakers}

@@ -118,3 +118,33 @@ def test_english_candidates_skip_covered():
     )
     out = ground(ex, from_text(EN))
     assert [c.split(" in: ")[0] for c in out.candidates] == ["30%"]
+
+
+def test_speaker_name_is_aligned_inside_its_quote() -> None:
+    from summarizer.intake import from_text
+    from summarizer.models import Extraction
+
+    raw = "会议由王明主持。市长王明表示,今年经济增长6%。王明还说要加快建设科创走廊。"
+    doc = from_text(raw)
+    ex = Extraction.model_validate(
+        {"summary": "s", "speakers": [{"name": "王明", "title": "市长", "quote": "王明还说要加快建设科创走廊"}]}
+    )
+    sp = ground(ex, doc).speakers[0]
+    third = raw.rindex("王明")
+    assert (sp.name_evidence.start, sp.name_evidence.end) == (third, third + 2)
+    assert sp.name_evidence.match == "exact" and raw[sp.name_evidence.start : sp.name_evidence.end] == "王明"
+
+
+def test_speaker_name_outside_its_quote_takes_the_first_mention() -> None:
+    from summarizer.intake import from_text
+    from summarizer.models import Extraction
+
+    raw = "Mayor Wang Ming opened the meeting. He said the city will grow by 6% this year."
+    doc = from_text(raw)
+    ex = Extraction.model_validate(
+        {"summary": "s", "speakers": [{"name": "Wang Ming", "quote": "He said the city will grow by 6% this year"}]}
+    )
+    sp = ground(ex, doc).speakers[0]
+    assert raw[sp.name_evidence.start : sp.name_evidence.end] == "Wang Ming"
+    missing = ground(Extraction.model_validate({"summary": "s", "speakers": [{"name": "Li Hua", "quote": "He said"}]}), doc)
+    assert missing.speakers[0].name_evidence.match == "none"
