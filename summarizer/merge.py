@@ -57,8 +57,11 @@ def goal_key(g) -> str:  # noqa: ANN001
     return _norm(g.statement)
 
 
-def target_key(t) -> str:  # noqa: ANN001
-    return f"{_norm(t.metric)}|{_norm(t.value_text)}"
+def target_key(t) -> str:  # noqa: ANN001 - a grounded NumericTarget
+    """Same number at the same place in the source (chunk overlaps repeat it); when unaligned,
+    the same number for the same metric."""
+    where = t.evidence.start if t.evidence.match != "none" else t.metric
+    return f"{t.value_text}|{where}"
 
 
 def initiative_key(i) -> str:  # noqa: ANN001

@@ -16,7 +16,7 @@ from .cache import PIPELINE_VERSION, ResultCache, cache_key, code_fingerprint
 from .grounding import ground
 from .intake import Article, Document, Source, chunking
 from .llm import CallStats, LLMClient, RequestObserver
-from .merge import concat, dedupe, goal_key, initiative_key, speaker_key
+from .merge import concat, dedupe, goal_key, initiative_key, speaker_key, target_key
 from .models import SCHEMA_VERSION, ArticleInfo, ArticleSummary, Extraction, Meta, Usage
 from .prompts import PromptSet, load_prompts
 from .settings import Settings
@@ -185,10 +185,7 @@ class Pipeline:
             summary=extraction.summary,
             speakers=dedupe(grounded.speakers, speaker_key),
             goals=dedupe(grounded.goals, goal_key),
-            targets=dedupe(
-                grounded.targets,
-                lambda t: f"{t.value_text}|{t.evidence.start if t.evidence.match != 'none' else t.metric}",
-            ),
+            targets=dedupe(grounded.targets, target_key),
             initiatives=dedupe(grounded.initiatives, initiative_key),
             meta=meta,
         )

@@ -32,10 +32,6 @@ class Job:
     outcomes: list[Outcome | None] = field(default_factory=list)
     task: asyncio.Task[None] | None = None
 
-    @property
-    def done_count(self) -> int:
-        return sum(1 for o in self.outcomes if o is not None)
-
     def view(self, *, include_results: bool = True) -> dict[str, Any]:
         finished = [o for o in self.outcomes if o is not None]
         ok = sum(1 for o in finished if o.ok)
