@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.batch import run_batch
+from summarizer.batch import BatchReport, run_batch
 from summarizer.intake import iter_sources
 from summarizer.limits import AIMDWindow, Limiter, TokenBucket
 from summarizer.loopback import Fault, LoopbackProvider, running
@@ -81,18 +81,22 @@ async def test_retry_after_pauses_every_worker(monkeypatch: pytest.MonkeyPatch) 
     assert lim.snapshot()["rate_limited"] == 1 and lim.snapshot()["concurrency_limit"] == 2
 
 
-async def test_rpm_limit_paces_a_batch(tmp_path: Path) -> None:
-    write_jsonl(tmp_path / "in.jsonl", 21)
-    provider = LoopbackProvider(None, responder=responder)
-    with running(provider) as srv:
+async def _timed_batch(tmp_path: Path, articles: int, **limits: float) -> tuple[BatchReport, float]:
+    """Run ``articles`` generated articles through the engine with ``limits``; (report, seconds)."""
+    write_jsonl(tmp_path / "in.jsonl", articles)
+    with running(LoopbackProvider(None, responder=responder)) as srv:
         pipeline = Pipeline(settings_for(srv.base_url))
         try:
             started = time.monotonic()
             report = await run_batch(pipeline, iter_sources([str(tmp_path / "in.jsonl")]), results=tmp_path / "o.jsonl",
-                                     errors=None, concurrency=8, rpm=600)
-            elapsed = time.monotonic() - started
+                                     errors=None, concurrency=8, **limits)
+            return report, time.monotonic() - started
         finally:
             await pipeline.close()
+
+
+async def test_rpm_limit_paces_a_batch(tmp_path: Path) -> None:
+    report, elapsed = await _timed_batch(tmp_path, 21, rpm=600)
     assert report.ok == 21
     # 600/min = one request per 100 ms after a burst of 2.5 (a quarter second's worth)
     assert elapsed >= 1.75
@@ -100,18 +104,8 @@ async def test_rpm_limit_paces_a_batch(tmp_path: Path) -> None:
 
 
 async def test_tpm_limit_paces_by_tokens(tmp_path: Path) -> None:
-    write_jsonl(tmp_path / "in.jsonl", 4)
-    provider = LoopbackProvider(None, responder=responder)
-    with running(provider) as srv:
-        pipeline = Pipeline(settings_for(srv.base_url))
-        try:
-            started = time.monotonic()
-            # each request is ~3.3k prompt tokens (+1k completion estimate): 300k/min = 5k/s
-            report = await run_batch(pipeline, iter_sources([str(tmp_path / "in.jsonl")]), results=tmp_path / "o.jsonl",
-                                     errors=None, concurrency=8, tpm=300_000)
-            elapsed = time.monotonic() - started
-        finally:
-            await pipeline.close()
+    # each request is ~3.3k prompt tokens (+1k completion estimate): 300k/min = 5k/s
+    report, elapsed = await _timed_batch(tmp_path, 4, tpm=300_000)
     assert report.ok == 4 and report.prompt_tokens > 10_000
     assert elapsed >= 1.2, "~13k tokens beyond the first second at 5k/s"
 
