@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from .api import AsyncSummarizer, Summarizer, summarize  # noqa: E402
 from .models import ArticleSummary  # noqa: E402

@@ -43,6 +43,23 @@ cache_app = typer.Typer(help="Inspect or clear the answer cache.", no_args_is_he
 app.add_typer(cache_app, name="cache")
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        sys.stdout.write(f"summarizer {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Grounded, schema-validated structured summaries of policy news (zh-Hans, zh-Hant, en)."""
+
+
 def _write_json(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text + "\n")
@@ -232,10 +249,9 @@ def main() -> None:
     app()
 
 
+# Commands that live in their own modules (one module per command or group), registered here.
 from .inspect_cmd import inspect  # noqa: E402
-
-app.command()(inspect)
-
 from .serve import serve  # noqa: E402
 
+app.command()(inspect)
 app.command()(serve)

@@ -12,13 +12,10 @@ import re
 
 from ..intake.document import Document
 from ..models import NumericTarget
+from .cues import has_target_cue
 from .normalize import cjk_ratio
 from .numbers import NumberMention, is_duration, scan
 
-TARGET_CUES = (
-    "力争", "目标", "确保", "不低于", "不少于", "争取", "计划", "预计",
-    "strive", "target", "aim", "goal", "no less than", "at least", "plan to", "plans to", "ensure",
-)
 _EN_SENTENCE_END = re.compile(r"(?<=[a-z0-9%)\"”])\.\s+(?=[A-Z“\"])")
 _CLAUSE_BREAK = re.compile(r"[,，;；]")
 # each side of the number, kept inside the clause (a Chinese clause is dense, English needs words)
@@ -35,13 +32,6 @@ def _sentences(text: str):
             yield start, sub.start() + 1
             start = sub.end()
         yield start, m.end()
-
-
-def _is_cue(sentence: str) -> bool:
-    low = sentence.lower()
-    return any(
-        (re.search(rf"(?<![a-z]){re.escape(c)}", low) if c.isascii() else c in low) for c in TARGET_CUES
-    )
 
 
 def _worth_reporting(m: NumberMention) -> bool:
@@ -96,7 +86,7 @@ def find_candidates(
             if mentions[i].start >= lo:
                 inside.append(mentions[i])
             i += 1
-        if not inside or not _is_cue(text[lo:hi]):
+        if not inside or not has_target_cue(text[lo:hi]):
             continue
         for m in inside:
             if _worth_reporting(m) and not _covered(m, targets):
