@@ -8,3 +8,7 @@ class IntakeError(ValueError):
         self.name = name or "<input>"
         self.problem = problem
         super().__init__(f"{self.name}: {problem}")
+
+
+class InputTooLarge(IntakeError):
+    """An input over a size or cost cap (bytes, chunks, prompt tokens): HTTP 413, not 422."""

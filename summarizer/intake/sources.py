@@ -25,6 +25,7 @@ from .errors import IntakeError
 from .html import extract as extract_html
 from .html import looks_like_html
 from .language import detect
+from .sanitize import check_text, clean_field
 
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm", ".jsonl"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -59,6 +60,15 @@ class Article:
     url: str | None = None
     html: bool | None = None
     encoding: str = "utf-8"
+    notes: tuple[str, ...] = ()  # repairs made to the text (sanitize), carried into the Document
+
+    def __post_init__(self) -> None:
+        # every input path builds an Article: one character policy for all of them (sanitize.py)
+        text, notes = check_text(self.text, clean_field(self.name))
+        for attr in ("name", "title", "published", "source", "url"):
+            object.__setattr__(self, attr, clean_field(getattr(self, attr)))
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "notes", (*self.notes, *notes))
 
     @property
     def id(self) -> str:
@@ -72,7 +82,7 @@ class Article:
     def build(self) -> Document:
         return from_text(
             self.text, name=self.name, title=self.title, published=self.published, source=self.source,
-            url=self.url, html=self.html, encoding=self.encoding,
+            url=self.url, html=self.html, encoding=self.encoding, notes=self.notes,
         )
 
 
@@ -137,15 +147,18 @@ def from_text(
     url: str | None = None,
     html: bool | None = None,
     encoding: str = "utf-8",
+    notes: tuple[str, ...] = (),
 ) -> Document:
     """Build a ``Document`` from decoded text (plain or HTML; ``html=None`` sniffs).
 
-    Explicit metadata arguments win over what intake finds in the text.
+    Explicit metadata arguments win over what intake finds in the text. ``notes``: repairs
+    already made to ``text`` (by ``Article``), reported as warnings.
     """
+    text, repaired = check_text(text, name)
     if not text.strip():
         raise IntakeError(name, "empty article text")
     is_html = looks_like_html(text) if html is None else html
-    warnings: list[str] = []
+    warnings: list[str] = [*notes, *repaired]
     meta_title = meta_date = meta_site = None
     if is_html:
         ex = extract_html(text, url=url)
