@@ -5,6 +5,13 @@ errors file with the reason. Each line is written with a single ``os.write`` on 
 ``O_APPEND`` descriptor as its article completes, so a crash (even ``kill -9``) never leaves
 half a record behind for readers, and ``resume`` trims a torn tail should the OS leave one.
 
+Whatever one article raises (bad text, a bad id, a bug in intake or grounding) becomes its
+errors-file line; the batch goes on. Only the output itself can stop a batch: when the results
+or errors file cannot be written (disk full, file-size limit) the partial line is rolled back,
+the articles in flight are reported as not done, and the batch stops (``BatchReport.stopped``);
+``resume`` finishes them. Each results/errors file has one writer: an exclusive ``flock`` is
+taken on open, and a second batch on the same file is refused (``OutputLocked``).
+
 Memory stays flat in the number of articles: inputs are consumed lazily with back-pressure,
 results go straight to disk, and the report keeps counts plus the first few failures. Resume
 keeps one 8-byte digest per finished article (~70 bytes each in a set).
@@ -13,6 +20,8 @@ keeps one 8-byte digest per finished article (~70 bytes each in a set).
 from __future__ import annotations
 
 import asyncio
+import errno
+import fcntl
 import hashlib
 import json
 import os
@@ -45,6 +54,11 @@ class BatchReport:
     wall_s: float = 0.0
     limiter: dict[str, Any] = field(default_factory=dict)
     failures: list[tuple[str, str]] = field(default_factory=list)  # the first FAILURES_KEPT
+    stopped: str | None = None  # why the batch stopped early (output not writable); None: ran to the end
+    not_done: int = 0  # articles started or finished but not written when it stopped (resume redoes them)
+    not_done_inputs: list[str] = field(default_factory=list)  # the first FAILURES_KEPT of them
+    cache_problem: str | None = None  # the cache switched itself off (full, corrupted, read-only)
+    cache_unstored: int = 0  # results the cache could not keep because of that
 
     @property
     def total(self) -> int:
@@ -65,33 +79,97 @@ class BatchReport:
     def line(self) -> str:
         cost = f"est. cost ${self.cost_usd:.4f}" if self.cost_usd is not None else f"est. cost unknown (no price for model {self.model!r})"
         skipped = f", {self.skipped} already done" if self.skipped else ""
+        not_done = f", {self.not_done} not done" if self.stopped else ""
+        cache = f"; cache off ({self.cache_unstored} results not cached)" if self.cache_problem else ""
         return (
-            f"{self.total} articles: {self.ok} ok ({self.cached} cached), {self.failed} failed{skipped}; "
+            f"{self.total} articles: {self.ok} ok ({self.cached} cached), {self.failed} failed{skipped}{not_done}; "
             f"{self.requests} requests, {self.reasks} re-asks; tokens {self.prompt_tokens} in / "
-            f"{self.completion_tokens} out; {cost}; {self.wall_s:.1f}s, {self.articles_per_min} articles/min"
+            f"{self.completion_tokens} out; {cost}; {self.wall_s:.1f}s, {self.articles_per_min} articles/min{cache}"
+        )
+
+
+class SinkError(OSError):
+    """The results or errors file cannot be written (or opened); the message names it."""
+
+    def __init__(self, path: Path, exc: OSError, doing: str = "write") -> None:
+        reason = exc.strerror or str(exc)
+        hint = {
+            errno.ENOSPC: "free some space",
+            errno.EDQUOT: "free some space (disk quota)",
+            errno.EFBIG: "over the file-size limit: see ulimit -f",
+            errno.EROFS: "the file system is read-only",
+            errno.EACCES: "check the permissions",
+            errno.EPERM: "check the permissions",
+        }.get(exc.errno or 0, "")
+        self.path = path
+        super().__init__(exc.errno, f"cannot {doing} {path}: {reason}" + (f" ({hint})" if hint else ""))
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
+
+class OutputLocked(RuntimeError):
+    """Another process holds the results (or errors) file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"{path} is being written by another summarizer batch; wait for it to finish, "
+            "or write to another file with -o (two writers would interleave and duplicate records)"
         )
 
 
 class JsonlSink:
-    """Appends whole lines, one ``write(2)`` each, so no reader ever sees half a record."""
+    """Appends whole lines, one ``write(2)`` each, so no reader ever sees half a record.
+
+    Opening takes an exclusive, non-blocking ``flock`` (released by the kernel when the process
+    ends, even on ``kill -9``), so two batches never append to one file. A write that fails part
+    way (disk full, file-size limit) is rolled back to the last whole line before ``SinkError``.
+    """
 
     def __init__(self, path: Path | None, *, truncate: bool = False) -> None:
         self.path = path
         self._fd: int | None = None
-        if path is not None:
+        if path is None:
+            return
+        try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | (os.O_TRUNC if truncate else 0)
-            self._fd = os.open(path, flags, 0o644)
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise SinkError(path, exc, "open") from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise OutputLocked(path) from None
+        except OSError:
+            pass  # a file system without flock (some network mounts): go on unguarded
+        if truncate:  # only once the lock is ours: never cut another writer's file
+            try:
+                os.ftruncate(fd, 0)
+            except OSError as exc:
+                os.close(fd)
+                raise SinkError(path, exc) from exc
+        self._fd = fd
 
     def write_bytes(self, line: bytes) -> None:
         if self._fd is None:
             return
+        assert self.path is not None
+        start = os.fstat(self._fd).st_size  # we are the only writer (flock), so this is our end
         view = memoryview(line + b"\n")
-        while view:
-            view = view[os.write(self._fd, view):]
+        try:
+            while view:
+                view = view[os.write(self._fd, view):]
+        except OSError as exc:
+            try:
+                os.ftruncate(self._fd, start)  # no torn line left behind
+            except OSError:
+                pass  # resume trims a torn tail anyway
+            raise SinkError(self.path, exc) from exc
 
     def write(self, record: dict[str, Any]) -> None:
-        self.write_bytes(json.dumps(record, ensure_ascii=False).encode("utf-8"))
+        self.write_bytes(json.dumps(record, ensure_ascii=False).encode("utf-8", "backslashreplace"))
 
     def close(self) -> None:
         if self._fd is not None:
@@ -200,15 +278,28 @@ async def run_batch(
     limiter). ``resume``: keep the results file, skip the articles it holds, and retry the
     rest; the errors file is started afresh, since every earlier failure is retried.
     Without ``resume`` both files are truncated.
+
+    Raises ``OutputLocked`` when another process writes either file, ``SinkError`` when one
+    cannot be opened; a write failing later stops the batch (``report.stopped``) instead.
     """
     s = pipeline.settings
     concurrency = concurrency or s.concurrency
     rpm = rpm if rpm is not None else s.rpm_limit
     tpm = tpm if tpm is not None else s.tpm_limit
     report = BatchReport(model=pipeline.client.model)
-    done = scan_results(results) if (resume and results is not None) else set()
     out = JsonlSink(results, truncate=not resume)
-    err = JsonlSink(errors, truncate=True)
+    try:
+        err = JsonlSink(errors, truncate=True)
+    except BaseException:
+        out.close()
+        raise
+    try:
+        # after the lock: resume may trim a torn tail, which must not race another writer
+        done = scan_results(results) if (resume and results is not None) else set()
+    except OSError as exc:
+        out.close()
+        err.close()
+        raise SinkError(results, exc, "read") from exc  # type: ignore[arg-type]
 
     own_limiter = pipeline.client.observer is None
     if own_limiter:
@@ -216,6 +307,7 @@ async def run_batch(
         pipeline.client.observer = limiter
     started = time.perf_counter()
     sem = asyncio.Semaphore(concurrency)
+    tasks: set[asyncio.Task[None]] = set()
 
     def add_usage(requests: int, reasks: int, prompt: int, completion: int) -> None:
         report.requests += requests
@@ -223,54 +315,107 @@ async def run_batch(
         report.prompt_tokens += prompt
         report.completion_tokens += completion
 
+    def not_done(name: str) -> None:
+        report.not_done += 1
+        if len(report.not_done_inputs) < FAILURES_KEPT:
+            report.not_done_inputs.append(name)
+
+    def stop(exc: SinkError, name: str | None) -> None:
+        """The output is not writable: stop here; what is in flight is not done (resume redoes it)."""
+        if report.stopped is None:
+            report.stopped = str(exc)
+        if name is not None:
+            not_done(name)
+        me = asyncio.current_task()
+        for t in tasks:
+            if t is not me:
+                t.cancel()
+
     def fail(name: str, reason: str) -> None:
+        err.write({"input": name, "error": reason})  # SinkError: the caller stops the batch
         report.failed += 1
         if len(report.failures) < FAILURES_KEPT:
             report.failures.append((name, reason))
-        err.write({"input": name, "error": reason})
         if on_done:
             on_done(name, False)
 
     async def one(src: Source) -> None:
         try:
-            summary = await pipeline.run_source(src)
-        except Exception as exc:  # noqa: BLE001 - every failure becomes an errors-file line
-            stats = getattr(exc, "stats", None)
-            if stats is not None:  # failed calls were billed too
-                u = stats.usage()
+            try:
+                summary = await pipeline.run_source(src)
+                line = summary.model_dump_json().encode("utf-8")
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - every failure becomes an errors-file line
+                stats = getattr(exc, "stats", None)
+                if stats is not None:  # failed calls were billed too
+                    u = stats.usage()
+                    add_usage(u.requests, u.reasks, u.prompt_tokens, u.completion_tokens)
+                fail(src.name, _reason(exc))
+            else:
+                u = summary.meta.usage
                 add_usage(u.requests, u.reasks, u.prompt_tokens, u.completion_tokens)
-            fail(src.name, _reason(exc))
-        else:
-            u = summary.meta.usage
-            add_usage(u.requests, u.reasks, u.prompt_tokens, u.completion_tokens)
-            report.ok += 1
-            report.cached += int(summary.meta.cached)
-            out.write_bytes(summary.model_dump_json().encode("utf-8"))
-            if on_done:
-                on_done(src.name, True)
+                out.write_bytes(line)
+                report.ok += 1
+                report.cached += int(summary.meta.cached)
+                if on_done:
+                    on_done(src.name, True)
+        except SinkError as exc:
+            stop(exc, src.name)
+        except asyncio.CancelledError:
+            not_done(src.name)
+            raise
         finally:
             sem.release()
 
-    tasks: set[asyncio.Task[None]] = set()
+    def admit(src: Source) -> bool:
+        """Handle a source that needs no worker; True when it still has to be summarized."""
+        if src.error is not None:
+            fail(src.name, str(src.error))
+            return False
+        if done and src.id is not None and done_key(src.name, src.id) in done:
+            report.skipped += 1
+            if on_skip:
+                on_skip(src.name)
+            return False
+        return True
+
+    inputs = iter(sources)
     try:
-        for src in sources:
-            if src.error is not None:
-                fail(src.name, str(src.error))
-                continue
-            if done and src.id is not None and done_key(src.name, src.id) in done:
-                report.skipped += 1
-                if on_skip:
-                    on_skip(src.name)
+        while report.stopped is None:
+            try:
+                src = next(inputs)
+            except StopIteration:
+                break
+            except Exception as exc:  # noqa: BLE001 - a reader bug: keep what is done, say where it stopped
+                report.stopped = f"reading the inputs failed after {report.total + report.skipped} articles: {_reason(exc)}"
+                break
+            try:
+                if not admit(src):
+                    continue
+            except SinkError as exc:
+                stop(exc, src.name)
+                break
+            except Exception as exc:  # noqa: BLE001 - e.g. an id that cannot be hashed
+                fail(src.name, _reason(exc))
                 continue
             await sem.acquire()  # back-pressure: never read far ahead of the workers
+            if report.stopped is not None:
+                sem.release()
+                not_done(src.name)
+                break
             task = asyncio.create_task(one(src))
             tasks.add(task)
             task.add_done_callback(tasks.discard)
         if tasks:
-            await asyncio.gather(*tasks)
+            await asyncio.gather(*tasks, return_exceptions=True)
+    except SinkError as exc:  # the errors file failed while recording an unexpected admit() error
+        report.stopped = report.stopped or str(exc)
     finally:
         for t in tasks:
             t.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
         out.close()
         err.close()
         if own_limiter:
@@ -280,4 +425,7 @@ async def run_batch(
         used = limiter if own_limiter else pipeline.client.observer
         if isinstance(used, Limiter):
             report.limiter = used.snapshot()
+        cache = getattr(pipeline, "cache", None)
+        report.cache_problem = getattr(cache, "problem", None)
+        report.cache_unstored = int(getattr(cache, "unstored", 0) or 0)
     return report

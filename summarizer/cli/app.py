@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..intake import IntakeError, iter_sources, read_path
@@ -25,18 +26,21 @@ from .common import (
     ProviderOpt,
     ReplayOpt,
     RequireGroundingOpt,
+    ExitCode,
     die,
     err_console,
     load_settings,
     provider_context,
     provider_settings,
+    require_reachable,
+    warn,
 )
 
 app = typer.Typer(
     name="summarizer",
     help="Grounded, schema-validated structured summaries of policy news (zh-Hans, zh-Hant, en).",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 cache_app = typer.Typer(help="Inspect or clear the answer cache.", no_args_is_help=True)
@@ -87,6 +91,10 @@ def summarize(
         config, provider=provider, base_url=base_url, model=model, cache_dir=cache_dir, no_cache=no_cache,
         output_language=output_language, require_grounding=require_grounding,
     )
+    if str(file) != "-" and file.is_dir():
+        die(f"{file}: is a folder; summarize reads one article. For every article in it run: summarizer batch {file} -o results.jsonl")
+    if str(file) != "-" and file.suffix.lower() == ".jsonl" and file.is_file():
+        die(f"{file}: a JSONL file holds many articles, one per line; run: summarizer batch {file} -o results.jsonl")
     try:
         if str(file) == "-":
             from ..intake import from_bytes
@@ -98,20 +106,34 @@ def summarize(
         die(str(exc))
 
     async def go(s):  # noqa: ANN001
-        pipeline = Pipeline(s)
+        pipeline = Pipeline(s, cache=_cache_for(s))
         try:
             return await pipeline.run(document)
         finally:
             await pipeline.close()
 
     with provider_context(settings, replay) as s:
+        if replay is None:
+            require_reachable(s)  # fail fast, naming the URL, instead of retrying for a minute
         try:
             result = asyncio.run(go(s))
         except LLMError as exc:
-            die(f"{file}: {exc}", code=1)
-    _write_json(result.model_dump_json(indent=2), output)
+            die(f"{file}: {exc}", code=ExitCode.ARTICLES_FAILED)
+        except IntakeError as exc:  # e.g. over a size or cost cap found after decoding
+            die(str(exc))
+    try:
+        _write_json(result.model_dump_json(indent=2), output)
+    except OSError as exc:
+        die(f"cannot write {output}: {exc.strerror or exc}", code=ExitCode.STOPPED)
     for w in result.meta.warnings:
-        err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
+        warn(w)
+
+
+def _cache_for(settings):  # noqa: ANN001, ANN202
+    """The answer cache, warning once (and going on without it) when it is full, corrupt or read-only."""
+    from ..cache import ResultCache
+
+    return ResultCache(settings.cache_dir, on_problem=warn) if settings.cache_enabled else None
 
 
 @app.command()
@@ -136,18 +158,49 @@ def batch(
     output_language: OutputLangOpt = None,
     require_grounding: RequireGroundingOpt = False,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
+    allow_failures: Annotated[
+        bool, typer.Option("--allow-failures", help="Exit 0 when some articles failed (still 1 when none succeeded).")
+    ] = False,
+    via: Annotated[
+        str, typer.Option("--via", help="online (default): the chat endpoint; batch-api: the provider's Batch API (half price, answers within its completion window).")
+    ] = "online",
+    ray: Annotated[bool, typer.Option("--ray", help="Run on a Ray cluster: --ray-address, else RAY_ADDRESS, else a local one.")] = False,
+    ray_address: Annotated[str | None, typer.Option("--ray-address", help="Ray cluster address (e.g. auto, ray://head:10001); implies --ray.")] = None,
 ) -> None:
-    """Summarize many articles into a JSONL file; failures go to an errors file with the reason."""
-    from ..batch import count_inputs, run_batch
+    """Summarize many articles into a JSONL file; failures go to an errors file with the reason.
+
+    Exit status: 0 all ok; 1 some articles failed (see the errors file); 2 bad usage, config or
+    input; 3 stopped early because the output is not writable (fix it, rerun with --resume);
+    4 provider unreachable; 5 another batch is writing the same results file.
+    """
+    from ..batch import OutputLocked, SinkError, count_inputs, run_batch
 
     settings = provider_settings(
         config, provider=provider, base_url=base_url, model=model, cache_dir=cache_dir, no_cache=no_cache,
         output_language=output_language, require_grounding=require_grounding, concurrency=concurrency,
     )
     errors = errors or output.with_name(output.stem + ".errors.jsonl")
+    if errors.resolve() == output.resolve():
+        die(f"--errors {errors}: must be a different file from -o {output}")
+    if output.is_dir():
+        die(f"-o {output}: is a folder; give a file name such as {output / 'results.jsonl'}")
+    if via not in ("online", "batch-api") or (via == "batch-api" and (ray or ray_address)):
+        die(f"--via {via}: choose online or batch-api (batch-api does not combine with --ray)")
+    if via == "batch-api":  # summarizer.batchapi: the provider's Batch API, then this engine writes the records
+        from .batchapi_cmd import batch_via_batch_api
+
+        batch_via_batch_api(settings, inputs, output, errors, resume=resume, replay=replay, progress=progress,
+                            summary_json=summary_json, allow_failures=allow_failures, rpm=rpm, tpm=tpm)
+    if ray or ray_address:  # summarizer.distributed: the same job on a Ray cluster
+        from .distributed_cmd import batch_via_ray
+
+        batch_via_ray(settings, inputs, output, errors, address=ray_address, resume=resume, replay=replay,
+                      progress=progress, summary_json=summary_json, allow_failures=allow_failures, rpm=rpm, tpm=tpm)
     total = count_inputs(inputs) if progress else None  # cheap: file counts and JSONL lines
     sources = iter_sources(inputs, max_bytes=settings.max_input_bytes, lazy=True)
     with provider_context(settings, replay) as s:
+        if replay is None:
+            require_reachable(s)  # fail fast, naming the URL, instead of every article retrying
         bar = Progress(
             TextColumn("[bold]summarizing"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[last]}"),
             TimeElapsedColumn(), console=err_console, disable=not progress, transient=False,
@@ -156,13 +209,13 @@ def batch(
             task = bar.add_task("batch", total=total, last="")
 
             def done(name: str, ok: bool) -> None:
-                bar.update(task, advance=1, last=("" if ok else "[red]failed: ") + Path(name).name)
+                bar.update(task, advance=1, last=("" if ok else "[red]failed: ") + escape(Path(name).name))
 
             def skipped(name: str) -> None:
                 bar.update(task, advance=1, last="[dim]already done")
 
             async def go():  # noqa: ANN202
-                pipeline = Pipeline(s)
+                pipeline = Pipeline(s, cache=_cache_for(s))
                 try:
                     return await run_batch(
                         pipeline, sources, results=output, errors=errors, concurrency=s.concurrency,
@@ -171,16 +224,37 @@ def batch(
                 finally:
                     await pipeline.close()
 
-            report = asyncio.run(go())
-    err_console.print(report.line(), highlight=False)
+            try:
+                report = asyncio.run(go())
+            except OutputLocked as exc:
+                die(str(exc), code=ExitCode.OUTPUT_LOCKED)
+            except SinkError as exc:
+                die(f"{exc}; nothing was summarized", code=ExitCode.STOPPED)
+    err_console.print(report.line(), highlight=False, markup=False)
     if summary_json is not None:
-        summary_json.parent.mkdir(parents=True, exist_ok=True)
-        summary_json.write_text(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        try:
+            summary_json.parent.mkdir(parents=True, exist_ok=True)
+            summary_json.write_text(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        except OSError as exc:
+            warn(f"cannot write --summary-json {summary_json}: {exc.strerror or exc}")
     if report.failed:
-        err_console.print(f"failures written to {errors}", highlight=False)
+        err_console.print(f"failures written to {errors}", highlight=False, markup=False)
+    if report.stopped:
+        shown = ", ".join(report.not_done_inputs) + (", ..." if report.not_done > len(report.not_done_inputs) else "")
+        in_flight = f"; not done: {report.not_done} ({shown})" if report.not_done else ""
+        counted = count_inputs(inputs)
+        left = counted - report.total - report.skipped - report.not_done if counted is not None else None
+        unstarted = f"; not started: {left}" if left else ""
+        die(
+            f"stopped early: {report.stopped}. Written: {report.ok} results, {report.failed} errors{in_flight}{unstarted}. "
+            "Fix that, then rerun the same command with --resume to finish the rest.",
+            code=ExitCode.STOPPED,
+        )
     if report.total == 0 and report.skipped == 0:
         die("no articles found in the given inputs")
-    raise typer.Exit(1 if report.failed and not report.ok else 0)
+    if report.failed and not (allow_failures and report.ok + report.skipped):
+        raise typer.Exit(ExitCode.ARTICLES_FAILED)
+    raise typer.Exit(ExitCode.OK)
 
 
 @app.command()
@@ -193,29 +267,35 @@ def schema(
 
 @cache_app.command("stats")
 def cache_stats(config: ConfigOpt = None, cache_dir: CacheDirOpt = None) -> None:
-    """Entries and size of the cache."""
+    """Entries and size of the cache (a corrupted cache is reported, not a crash)."""
     from ..cache import ResultCache
 
     s = load_settings(config, cache_dir=cache_dir)
     cache = ResultCache(s.cache_dir)
     try:
-        sys.stdout.write(json.dumps(cache.stats(), indent=2) + "\n")
+        info = cache.stats()
     finally:
         cache.close()
+    sys.stdout.write(json.dumps(info, indent=2) + "\n")
+    if info.get("problem"):
+        warn(f"{info['problem']}; {info['fix']}")
 
 
 @cache_app.command("clear")
 def cache_clear(config: ConfigOpt = None, cache_dir: CacheDirOpt = None) -> None:
-    """Remove every cached answer."""
-    from ..cache import ResultCache
+    """Remove every cached answer; resets a corrupted cache too."""
+    from ..cache import reset_cache
 
     s = load_settings(config, cache_dir=cache_dir)
-    cache = ResultCache(s.cache_dir)
     try:
-        n = cache.clear()
-    finally:
-        cache.close()
-    err_console.print(f"removed {n} cached answer(s) from {s.cache_dir}", highlight=False)
+        n = reset_cache(s.cache_dir)
+    except OSError as exc:
+        die(f"cannot clear the cache at {s.cache_dir}: {exc.strerror or exc}; check that the folder is writable",
+            code=ExitCode.STOPPED)
+    if n is None:
+        err_console.print(f"reset the unreadable cache at {s.cache_dir} (its files were removed)", highlight=False, markup=False)
+    else:
+        err_console.print(f"removed {n} cached answer(s) from {s.cache_dir}", highlight=False, markup=False)
 
 
 @app.command()
@@ -223,7 +303,10 @@ def loopback(
     recordings: Annotated[Path | None, typer.Option("--recordings", help="Folder of recordings to replay.")] = Path("fixtures/recordings"),
     port: Annotated[int, typer.Option("--port")] = 8765,
     latency: Annotated[float, typer.Option("--latency", help="Seconds added to every answer.")] = 0.0,
-    rpm: Annotated[int | None, typer.Option("--rpm", help="Requests/min before answering 429.")] = None,
+    rpm: Annotated[int | None, typer.Option("--rpm", min=1, help="Requests/min before answering 429.")] = None,
+    rps: Annotated[int | None, typer.Option("--rps", min=1, help="Requests/s before answering 429 (strict providers' per-second limit).")] = None,
+    tpm: Annotated[int | None, typer.Option("--tpm", min=1, help="Tokens/min (prompt on arrival, completion when sent) before answering 429.")] = None,
+    window: Annotated[str, typer.Option("--window", help="How limits are counted: sliding (the last 1 s / 60 s) or fixed (calendar buckets).")] = "sliding",
     upstream: Annotated[str | None, typer.Option("--upstream", help="Record: proxy misses to this real provider base URL.")] = None,
     record_to: Annotated[Path | None, typer.Option("--record-to", help="Folder for new recordings (secrets stripped).")] = None,
 ) -> None:
@@ -233,7 +316,12 @@ def loopback(
     from ..loopback import LoopbackProvider
     from ..loopback.server import RunningProvider
 
-    provider = LoopbackProvider(recordings, upstream=upstream, record_to=record_to, latency_s=latency, rpm_limit=rpm)
+    try:
+        provider = LoopbackProvider(recordings, upstream=upstream, record_to=record_to, latency_s=latency,
+                                    rpm_limit=rpm, rps_limit=rps, tpm_limit=tpm, window=window)
+    except ValueError as exc:  # e.g. an unknown --window
+        die(str(exc))
+        return
     srv = RunningProvider(provider, port=port).start()
     err_console.print(f"loopback provider on {srv.base_url} ({len(provider.store)} recordings); Ctrl-C stops", highlight=False)
     try:
@@ -246,12 +334,44 @@ def loopback(
 
 
 def main() -> None:
-    app()
+    import os
+    import signal
+
+    # Over a file-size limit (ulimit -f) the kernel sends SIGXFSZ, which kills the process
+    # mid-line; ignored, the write fails with EFBIG and the batch stops cleanly instead. CPython
+    # ignores it at start-up already; this keeps it so when an embedding host did not.
+    if hasattr(signal, "SIGXFSZ"):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    try:
+        app()
+    except KeyboardInterrupt:  # results already written are whole lines; batch --resume finishes the rest
+        err_console.print("interrupted", highlight=False, markup=False)
+        sys.exit(130)
+    except Exception as exc:  # a bug: one clear line, not a traceback (SUMMARIZER_DEBUG=1 shows it)
+        if os.environ.get("SUMMARIZER_DEBUG"):
+            raise
+        err_console.print(
+            f"internal error: {type(exc).__name__}: {exc}. This is a bug; please report it "
+            "(rerun with SUMMARIZER_DEBUG=1 for the traceback).", highlight=False, markup=False,
+        )
+        sys.exit(70)
 
 
 # Commands that live in their own modules (one module per command or group), registered here.
+from .eval_cmd import eval_cmd  # noqa: E402
 from .inspect_cmd import inspect  # noqa: E402
 from .serve import serve  # noqa: E402
 
 app.command()(inspect)
 app.command()(serve)
+app.command("eval")(eval_cmd)
+
+from .export_cmd import export_cmd  # noqa: E402
+from .report_cmd import report  # noqa: E402
+
+app.command()(report)
+app.command("export")(export_cmd)
+
+from .batchapi_cmd import batch_status  # noqa: E402
+
+app.command("batch-status")(batch_status)

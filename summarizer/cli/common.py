@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from enum import IntEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ..settings import ConfigError, Settings
 
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)  # a one-line message stays one line in pipes and CI
 
-ConfigOpt = Annotated[Path | None, typer.Option("--config", help="TOML settings file ([summarizer] table or top level).")]
-ProviderOpt = Annotated[str | None, typer.Option("--provider", help="openai, deepseek, qwen, ollama, vllm, llamacpp, custom.")]
+# no square brackets in help texts: rich reads "[summarizer]" as markup and drops it
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="TOML settings file (keys in a 'summarizer' table, or at top level).")]
+ProviderOpt = Annotated[
+    str | None,
+    typer.Option("--provider", help="openai, deepseek, qwen, ollama, vllm, llamacpp, llama-cpp-python, custom, or rules (no model, no key)."),
+]
 BaseUrlOpt = Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1.")]
 ModelOpt = Annotated[str | None, typer.Option("--model", help="Model name.")]
 ReplayOpt = Annotated[
@@ -28,9 +34,35 @@ OutputLangOpt = Annotated[str | None, typer.Option("--output-language", help="An
 RequireGroundingOpt = Annotated[bool, typer.Option("--require-grounding", help="Drop items whose quote is not found in the source.")]
 
 
+class ExitCode(IntEnum):
+    """Exit statuses of summarize and batch (README: "Exit codes")."""
+
+    OK = 0
+    ARTICLES_FAILED = 1  # some (batch) or the (summarize) article failed; details in the errors file
+    USAGE = 2  # bad flag, config or input: nothing was done
+    STOPPED = 3  # output not writable (disk full, file-size limit, read-only): stopped early, --resume finishes
+    PROVIDER_UNREACHABLE = 4  # the provider did not answer the start-up probe: nothing was sent
+    OUTPUT_LOCKED = 5  # another batch is writing the same results file: nothing was done
+
+
+def require_reachable(settings: Settings) -> None:
+    """Exit with PROVIDER_UNREACHABLE unless something answers at the provider's base URL."""
+    from ..probe import probe
+
+    url = settings.resolved_base_url()
+    problem = probe(url, timeout=min(5.0, settings.resolved_timeout())) if url else None
+    if problem:
+        die(problem, code=ExitCode.PROVIDER_UNREACHABLE)
+
+
 def die(message: str, code: int = 2) -> None:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    # escape: a name may hold "[...]"; soft_wrap: paths and commands stay on one line to copy
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+def warn(message: str) -> None:
+    err_console.print(f"[yellow]warning:[/] {escape(message)}", highlight=False, soft_wrap=True)
 
 
 def load_settings(config: Path | None, **flags: Any) -> Settings:
@@ -76,19 +108,17 @@ def provider_context(settings: Settings, replay: Path | None) -> Iterator[Settin
             die(str(exc))
         yield settings
         return
-    if not replay.is_dir():
-        die(f"--replay {replay}: not a folder of recordings")
-    from ..loopback import LoopbackProvider, running
+    from ..replay import replaying
 
-    provider = LoopbackProvider(replay)
-    if not len(provider.store):
-        die(f"--replay {replay}: no recordings found (*.json with key/responses)")
-    with running(provider) as srv:
-        yield settings.model_copy(
-            update={
-                "provider": "replay",
-                "base_url": srv.base_url,
-                "endpoint_label": f"replay:{replay.resolve()}",
-                "model": settings.model if settings.provider == "replay" else None,
-            }
-        )
+    try:
+        ctx = replaying(settings, replay)
+        replayed = ctx.__enter__()
+    except ConfigError as exc:
+        die(str(exc))
+    try:
+        yield replayed
+    except BaseException as exc:
+        if not ctx.__exit__(type(exc), exc, exc.__traceback__):
+            raise
+    else:
+        ctx.__exit__(None, None, None)

@@ -4,6 +4,13 @@ charset-normalizer alone misreads short Chinese inputs (four GBK characters come
 Big5 or Johab), so for CJK candidates we add a cheap tiebreak: decode strictly with each
 candidate and prefer the one whose Han characters are *common* characters (GB2312 level 1 or
 Big5 frequently-used). Mis-decoded bytes land on rare characters, kana or Cyrillic.
+
+UTF-8 with a few damaged bytes is still UTF-8: when the invalid sequences are a small share
+of the input (``_mostly_utf8``) and no Chinese legacy encoding reads the bytes as common
+characters, the text is decoded as UTF-8 with U+FFFD for each bad sequence and a warning
+naming the first byte offsets. Otherwise a detector would pick some single-byte code page
+(cp775, say) for an English text with two stray bytes, silently, and garble nothing visible
+but every quote offset. charset-normalizer still decides for real legacy-encoded input.
 """
 
 from __future__ import annotations
@@ -44,13 +51,19 @@ def check_size(data: bytes, name: str | None, max_bytes: int) -> None:
 
 def decode_bytes(data: bytes, name: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
     """Return ``(text, encoding)``; raise ``IntakeError`` for oversize, binary or undecodable input."""
+    text, enc, _ = decode_text(data, name, max_bytes=max_bytes)
+    return text, enc
+
+
+def decode_text(data: bytes, name: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str, list[str]]:
+    """Return ``(text, encoding, warnings)``; warnings name repairs made while decoding."""
     check_size(data, name, max_bytes)
     if not data.strip():
         raise IntakeError(name, "empty input")
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
-                return _checked(data.decode(enc), name), enc
+                return _checked(data.decode(enc), name), enc, []
             except UnicodeDecodeError as exc:
                 raise IntakeError(name, f"has a {enc} byte-order mark but does not decode ({exc.reason})") from exc
     for magic, kind in _MAGIC:
@@ -59,14 +72,106 @@ def decode_bytes(data: bytes, name: str | None = None, *, max_bytes: int = DEFAU
     if b"\x00" in data:
         raise IntakeError(name, f"binary data (NUL byte at offset {data.index(0)}), not text")
     try:
-        return _checked(data.decode("utf-8"), name), "utf-8"
+        return _checked(data.decode("utf-8"), name), "utf-8", []
     except UnicodeDecodeError:
         pass
-    text, enc = _guess_legacy(data, name)
-    return _checked(text, name), enc
+    spans = invalid_utf8(data)
+    if _mostly_utf8(data, spans) or (_few_stray_bytes(data, spans) and not _reads_as_chinese_legacy(data)):
+        return _checked(data.decode("utf-8", "replace"), name), "utf-8", [_repair_note(spans)]
+    text, enc = _guess_legacy(data, name, spans)
+    return _checked(text, name), enc, []
 
 
-def _guess_legacy(data: bytes, name: str | None) -> tuple[str, str]:
+# ---------------------------------------------------------------- damaged UTF-8
+
+_SPAN_LIMIT = 64  # counting stops here: past it the input is not "UTF-8 with a few bad bytes"
+_WINDOW = 1 << 16
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+
+
+def invalid_utf8(data: bytes, limit: int = _SPAN_LIMIT) -> list[tuple[int, int]]:
+    """Byte ranges of the invalid UTF-8 sequences in ``data`` (the first ``limit`` + 1 at most).
+
+    Decodes in windows so a large file with many errors costs O(n), not O(n * errors)."""
+    spans: list[tuple[int, int]] = []
+    pos, n = 0, len(data)
+    while pos < n and len(spans) <= limit:
+        end = min(pos + _WINDOW, n)
+        window = data[pos:end]
+        try:
+            window.decode("utf-8")
+            pos = end
+            continue
+        except UnicodeDecodeError as exc:
+            if end < n and exc.end == len(window) and exc.start > 0 and exc.reason == "unexpected end of data":
+                pos += exc.start  # a character cut by the window edge: decode it with the next window
+                continue
+            spans.append((pos + exc.start, pos + exc.end))
+            pos += exc.end
+    return spans
+
+
+def _bad_bytes(spans: list[tuple[int, int]]) -> int:
+    return sum(b - a for a, b in spans)
+
+
+def _mostly_utf8(data: bytes, spans: list[tuple[int, int]]) -> bool:
+    """Valid multi-byte UTF-8 throughout, with a few bad sequences (e.g. Chinese UTF-8, one bad byte).
+
+    Legacy CJK encodings are almost never valid UTF-8, so there nearly every non-ASCII byte is
+    in a bad span; here at most 2% of them are."""
+    if len(spans) > _SPAN_LIMIT:
+        return False
+    non_ascii = len(data) - len(data.translate(None, _HIGH_BYTES))
+    bad = _bad_bytes(spans)
+    return non_ascii - bad >= 6 and bad <= 0.02 * non_ascii
+
+
+def _few_stray_bytes(data: bytes, spans: list[tuple[int, int]]) -> bool:
+    """Text in ASCII/UTF-8 with a few stray bytes (at most 16 sequences and 1% of the input)."""
+    return len(spans) <= 16 and _bad_bytes(spans) <= 0.01 * len(data)
+
+
+def _reads_as_chinese_legacy(data: bytes) -> bool:
+    """GBK/Big5 text in mostly-ASCII input: a strict decode yields mostly common Han characters."""
+    for enc in _CJK_CANDIDATES:
+        try:
+            score = _commonness(data.decode(enc))
+        except UnicodeDecodeError:
+            continue
+        if score is not None and score >= 0.5:
+            return True
+    return False
+
+
+def _offsets(spans: list[tuple[int, int]], shown: int = 5) -> str:
+    listed = ", ".join(str(a) for a, _ in spans[:shown])
+    return listed + (", ..." if len(spans) > shown else "")
+
+
+def _repair_note(spans: list[tuple[int, int]]) -> str:
+    return (
+        f"decoded as UTF-8 with {len(spans)} invalid byte sequence(s) replaced by U+FFFD "
+        f"(byte offset(s) {_offsets(spans)}); check the file's encoding if the text looks wrong"
+    )
+
+
+def decode_utf8_line(data: bytes, where: str) -> tuple[str, list[str]]:
+    """One JSONL line (UTF-8 by definition): a few damaged bytes are replaced with a warning;
+    otherwise ``IntakeError`` naming the first bad byte's offset in the line."""
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    spans = invalid_utf8(data)
+    if _mostly_utf8(data, spans) or _few_stray_bytes(data, spans):
+        return data.decode("utf-8", "replace"), [_repair_note(spans)]
+    raise IntakeError(
+        where, f"JSONL line is not UTF-8 (invalid byte at offset {spans[0][0]} of the line; JSONL files must be UTF-8)"
+    )
+
+
+def _guess_legacy(data: bytes, name: str | None, spans: list[tuple[int, int]] | None = None) -> tuple[str, str]:
     candidates: dict[str, str] = {}
     for enc in _CJK_CANDIDATES:
         try:
@@ -84,7 +189,12 @@ def _guess_legacy(data: bytes, name: str | None) -> tuple[str, str]:
         enc = _canonical(best_cn.encoding)
         candidates.setdefault(enc, str(best_cn))
     if not candidates:
-        raise IntakeError(name, "cannot decode as text (not UTF-8, GB18030, Big5 or any detected encoding)")
+        first = (spans or invalid_utf8(data, 1) or [(0, 0)])[0][0]
+        raise IntakeError(
+            name,
+            f"cannot decode as text: not UTF-8 (first invalid byte at offset {first}), "
+            "and not GB18030, Big5 or any detected encoding",
+        )
     scored = {enc: _commonness(text) for enc, text in candidates.items()}
     han_any = any(s is not None for s in scored.values())
     if han_any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import json
+import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from typing import BinaryIO
 
 from . import pinyin
 from .clean import clean, find_date
-from .decode import DEFAULT_MAX_BYTES, decode_bytes
+from .decode import DEFAULT_MAX_BYTES, decode_text, decode_utf8_line
 from .document import Document, OffsetMap, Removed
 from .errors import IntakeError
 from .html import extract as extract_html
@@ -101,7 +102,7 @@ class Source:
         error: IntakeError | None = None,
         article: Article | None = None,
     ) -> None:
-        self.name = name
+        self.name = clean_field(name) or "<input>"  # written to results/errors files: must encode
         self.document = document
         self.error = error
         self.article = article
@@ -128,6 +129,15 @@ class Source:
     def __repr__(self) -> str:
         state = "error" if self.error else ("loaded" if self.document else "pending")
         return f"Source({self.name!r}, {state})"
+
+
+def display_path(path: str | Path) -> str:
+    """A path as a printable, encodable name: bytes that are not UTF-8 in a file name (which
+    Python carries as lone surrogates) are shown as ``\\xNN`` so the user can still find the file."""
+    try:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    except UnicodeError:
+        return clean_field(str(path)) or "<input>"
 
 
 def _source(name: str, article: Article, lazy: bool) -> Source:
@@ -253,11 +263,13 @@ def from_bytes(
 
 
 def decode_article(data: bytes, *, name: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, html: bool | None = None) -> Article:
-    """Decode bytes (charset detection, size cap) into an ``Article``; intake not run yet."""
-    text, enc = decode_bytes(data, name, max_bytes=max_bytes)
+    """Decode bytes (charset detection, size cap) into an ``Article``; intake not run yet.
+
+    Repairs made while decoding (invalid UTF-8 bytes replaced) are carried as warnings."""
+    text, enc, notes = decode_text(data, name, max_bytes=max_bytes)
     if not text.strip():
         raise IntakeError(name, "empty article text")
-    return Article(text=text, name=name, html=html, encoding=enc)
+    return Article(text=text, name=name, html=html, encoding=enc, notes=tuple(notes))
 
 
 def read_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
@@ -266,15 +278,24 @@ def read_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Docume
 
 def read_article(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
     p = Path(path)
+    name = display_path(p)
+    if p.is_dir():
+        raise IntakeError(name, "is a folder, not an article file (a batch reads folders: iter_sources / `summarizer batch`)")
+    if not p.exists():
+        raise IntakeError(name, "no such file")
     if not p.is_file():
-        raise IntakeError(str(p), "no such file")
+        raise IntakeError(name, "is not a regular file")
     if p.suffix.lower() in JSONL_SUFFIXES:
-        raise IntakeError(str(p), "a JSONL file holds many articles; read it with iter_sources")
-    size = p.stat().st_size
-    if size > max_bytes:
-        raise IntakeError(str(p), f"input is {size} bytes, over the {max_bytes}-byte limit")
+        raise IntakeError(name, "a JSONL file holds many articles, one per line (read it with iter_sources / `summarizer batch`)")
+    try:
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise IntakeError(name, f"input is {size} bytes, over the {max_bytes}-byte limit")
+        data = p.read_bytes()
+    except OSError as exc:
+        raise IntakeError(name, f"cannot read ({exc.strerror or exc})") from exc
     html = True if p.suffix.lower() in HTML_SUFFIXES else None
-    return decode_article(p.read_bytes(), name=str(p), max_bytes=max_bytes, html=html)
+    return decode_article(data, name=name, max_bytes=max_bytes, html=html)
 
 
 def read_stdin(*, max_bytes: int = DEFAULT_MAX_BYTES, stream: BinaryIO | None = None) -> Document:
@@ -290,11 +311,12 @@ def _read_capped(stream: BinaryIO, max_bytes: int, name: str) -> bytes:
     return data
 
 
-def _article_from_json(obj: object, where: str, max_bytes: int) -> tuple[str, Article]:
+def _article_from_json(obj: object, where: str, max_bytes: int, notes: tuple[str, ...] = ()) -> tuple[str, Article]:
     if not isinstance(obj, dict):
         raise IntakeError(where, "JSONL line is not an object")
     ident = obj.get("id")
-    name = str(ident) if ident not in (None, "") else where
+    # an id may hold anything JSON can (lone surrogates, controls): names must stay writable
+    name = (clean_field(str(ident)) or where) if ident not in (None, "") else where
     body = obj.get("text")
     is_html: bool | None = None
     if not isinstance(body, str) or not body.strip():
@@ -302,7 +324,7 @@ def _article_from_json(obj: object, where: str, max_bytes: int) -> tuple[str, Ar
         is_html = True
     if not isinstance(body, str) or not body.strip():
         raise IntakeError(where, "JSONL line has no non-empty 'text' or 'html' field")
-    if len(body.encode("utf-8")) > max_bytes:
+    if len(body.encode("utf-8", "surrogatepass")) > max_bytes:  # Article repairs surrogates next
         raise IntakeError(where, f"article is over the {max_bytes}-byte limit")
 
     def meta(key: str) -> str | None:
@@ -317,6 +339,7 @@ def _article_from_json(obj: object, where: str, max_bytes: int) -> tuple[str, Ar
         source=meta("source"),
         url=meta("url"),
         html=is_html,
+        notes=notes,
     )
     return name, article
 
@@ -324,7 +347,10 @@ def _article_from_json(obj: object, where: str, max_bytes: int) -> tuple[str, Ar
 def iter_jsonl(
     lines: Iterator[bytes], label: str, *, max_bytes: int = DEFAULT_MAX_BYTES, lazy: bool = False
 ) -> Iterator[Source]:
-    """One ``Source`` per non-empty line; a bad line becomes a ``Source`` with an error."""
+    """One ``Source`` per non-empty line; a bad line becomes a ``Source`` with an error.
+
+    Whatever a line raises (not only ``IntakeError``: a bug must not end the batch) is caught
+    here, since a generator that raises cannot yield the lines after it."""
     for lineno, raw_line in enumerate(lines, 1):
         where = f"{label}:{lineno}"
         if not raw_line.strip():
@@ -332,18 +358,20 @@ def iter_jsonl(
         try:
             if lineno == 1 and raw_line.startswith(b"\xef\xbb\xbf"):
                 raw_line = raw_line[3:]
+            line_text, notes = decode_utf8_line(raw_line, where)
             try:
-                obj = json.loads(raw_line.decode("utf-8"))
-            except UnicodeDecodeError as exc:
-                raise IntakeError(where, f"JSONL line is not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+                obj = json.loads(line_text)
             except json.JSONDecodeError as exc:
                 raise IntakeError(where, f"invalid JSON ({exc.msg} at column {exc.colno})") from exc
-            name, article = _article_from_json(obj, where, max_bytes)
-            yield _source(name, article, lazy)
+            name, article = _article_from_json(obj, where, max_bytes, tuple(notes))
+            src = _source(name, article, lazy)
         except IntakeError as exc:
             if exc.name != where:  # name errors by line so the user can find it
                 exc = IntakeError(where, exc.problem)
-            yield Source(name=where, error=exc)
+            src = Source(name=where, error=exc)
+        except Exception as exc:  # noqa: BLE001 - one line must never end the batch
+            src = Source(name=where, error=IntakeError(where, f"cannot read this line ({type(exc).__name__}: {exc})"))
+        yield src
 
 
 def _expand(inputs: list[str]) -> Iterator[Path | str | IntakeError]:
@@ -393,16 +421,18 @@ def iter_sources(inputs: list[str], *, max_bytes: int = DEFAULT_MAX_BYTES, lazy:
             yield from _stdin_sources(max_bytes, lazy=lazy)
             continue
         assert isinstance(path, Path)
+        name = display_path(path)
         if path.suffix.lower() in JSONL_SUFFIXES and path.is_file():
             try:
                 with path.open("rb") as fh:
-                    yield from iter_jsonl(iter(fh), str(path), max_bytes=max_bytes, lazy=lazy)
+                    yield from iter_jsonl(iter(fh), name, max_bytes=max_bytes, lazy=lazy)
             except OSError as exc:
-                yield Source(name=str(path), error=IntakeError(str(path), f"cannot read ({exc.strerror})"))
+                yield Source(name=name, error=IntakeError(name, f"cannot read ({exc.strerror})"))
             continue
         try:
-            yield _source(str(path), read_article(path, max_bytes=max_bytes), lazy)
+            src = _source(name, read_article(path, max_bytes=max_bytes), lazy)
         except IntakeError as exc:
-            yield Source(name=str(path), error=exc)
-        except OSError as exc:
-            yield Source(name=str(path), error=IntakeError(str(path), f"cannot read ({exc.strerror})"))
+            src = Source(name=name, error=exc)
+        except Exception as exc:  # noqa: BLE001 - one file must never end the batch
+            src = Source(name=name, error=IntakeError(name, f"cannot read ({type(exc).__name__}: {exc})"))
+        yield src

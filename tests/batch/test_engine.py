@@ -131,3 +131,82 @@ def test_torn_tail_is_cut_back_to_the_last_whole_line(tmp_path) -> None:  # noqa
         assert _last_line_end(fh, 10, block=2) == 6
     path.write_bytes(b"no newline at all")
     assert scan_results(path) == set() and path.read_bytes() == b""
+
+
+# ---------------------------------------------------------------- output failures and the writer lock
+
+
+def test_a_failed_write_is_rolled_back_to_the_last_whole_line(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    import errno
+    import os
+
+    import pytest
+
+    from summarizer import batch
+    from summarizer.batch import JsonlSink, SinkError
+
+    path = tmp_path / "r.jsonl"
+    sink = JsonlSink(path)
+    sink.write({"n": 1})
+    real_write = os.write
+
+    def half_then_full(fd: int, data) -> int:  # noqa: ANN001 - the disk fills mid-record
+        if len(data) > 4:
+            return real_write(fd, bytes(data[: len(data) // 2]))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(batch.os, "write", half_then_full)
+    with pytest.raises(SinkError) as exc:
+        sink.write({"n": 2, "pad": "x" * 100})
+    monkeypatch.undo()
+    sink.close()
+    assert path.read_bytes() == b'{"n": 1}\n'
+    assert str(path) in str(exc.value) and "free some space" in str(exc.value)
+
+
+def test_a_second_writer_is_refused_and_does_not_truncate(tmp_path: Path) -> None:
+    import pytest
+
+    from summarizer.batch import JsonlSink, OutputLocked
+
+    path = tmp_path / "r.jsonl"
+    first = JsonlSink(path, truncate=True)
+    first.write({"n": 1})
+    with pytest.raises(OutputLocked, match="another summarizer batch"):
+        JsonlSink(path, truncate=True)
+    assert path.read_bytes() == b'{"n": 1}\n'
+    first.close()
+    JsonlSink(path, truncate=True).close()  # released on close: the next run may start afresh
+    assert path.read_bytes() == b""
+
+
+async def test_output_failure_stops_the_batch_and_accounts_for_every_article(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    import errno
+
+    from summarizer import batch
+    from summarizer.batch import SinkError
+
+    ids = write_jsonl(tmp_path / "in.jsonl", 30)
+    out, err = tmp_path / "out.jsonl", tmp_path / "err.jsonl"
+    real = batch.JsonlSink.write_bytes
+    writes = {"n": 0}
+
+    def filling(self, line: bytes) -> None:  # noqa: ANN001 - the sixth result finds the disk full
+        if self.path == out:
+            writes["n"] += 1
+            if writes["n"] >= 6:
+                raise SinkError(out, OSError(errno.ENOSPC, "No space left on device"))
+        real(self, line)
+
+    monkeypatch.setattr(batch.JsonlSink, "write_bytes", filling)
+    provider = LoopbackProvider(None, responder=responder, latency_s=0.05)
+    with running(provider) as srv:
+        report = await _run(settings_for(srv.base_url), [str(tmp_path / "in.jsonl")], out, err, concurrency=4)
+    written = [r["article"]["input_name"] for r in read_jsonl(out)]
+    assert report.stopped is not None and "No space left on device" in report.stopped
+    assert report.ok == len(written) == 5 and report.failed == 0
+    # the one whose write failed and those in flight are "not done", by name; the rest never started
+    assert 1 <= report.not_done <= 4 and len(report.not_done_inputs) == report.not_done
+    assert not set(report.not_done_inputs) & set(written) and set(report.not_done_inputs) <= set(ids)
+    assert report.ok + report.not_done < len(ids)
+    assert "not done" in report.line()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 
@@ -94,3 +95,66 @@ def test_generation_settings_and_model_change_the_key(loopback) -> None:  # noqa
     assert _key_for(replay_settings(loopback, model="other-model")) != base
     assert _key_for(replay_settings(loopback, endpoint_label="elsewhere")) != base
     assert _key_for(replay_settings(loopback, api_key="sk-abcdefgh12345678")) == base
+
+
+# ---------------------------------------------------------------- a broken cache is no cache, said once
+
+
+def test_corrupted_database_turns_the_cache_off_with_one_warning(tmp_path) -> None:  # noqa: ANN001
+    import asyncio
+
+    (tmp_path / "cache.db").write_bytes(b"this is not a sqlite database" * 200)
+    problems: list[str] = []
+    cache = ResultCache(tmp_path, on_problem=problems.append)
+    assert not cache.usable
+    assert cache.get("k") is None
+    cache.set("k", {"v": 1})
+    assert cache.add("k2", {"v": 2}) is False
+    claim = asyncio.run(cache.claim("k3"))  # nothing to share: the caller may go ahead at once
+    assert claim.owned
+    claim.release()
+    assert cache.unstored == 2
+    assert len(problems) == 1 and str(tmp_path) in problems[0] and "cache clear" in problems[0]
+    info = cache.stats()
+    assert info["entries"] is None and "not a database" in info["problem"]
+    cache.close()
+
+
+def test_disk_full_mid_run_turns_the_cache_off(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    import sqlite3
+
+    problems: list[str] = []
+    cache = ResultCache(tmp_path, on_problem=problems.append)
+    cache.set("a", {"v": 1})
+    assert cache.get("a") == {"v": 1}
+
+    def full(*a, **kw):  # noqa: ANN002, ANN003, ANN202
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(cache._cache, "set", full)
+    for i in range(5):
+        cache.set(f"b{i}", {"v": i})  # never raises
+    assert not cache.usable and cache.unstored == 5
+    assert len(problems) == 1 and "database or disk is full" in problems[0]
+    assert cache.get("a") is None  # off for the rest of the run
+    cache.close()
+
+
+def test_reset_empties_a_corrupted_cache_and_leaves_other_files(tmp_path) -> None:  # noqa: ANN001
+    from summarizer.cache import reset_cache
+
+    cache = ResultCache(tmp_path)
+    cache.set("big", {"v": os.urandom(60_000).hex()})  # large (incompressible) values live in files
+    cache.close()
+    value_files = list(tmp_path.glob("*/*/*.val"))
+    assert value_files
+    (tmp_path / "cache.db").write_bytes(b"\0garbage" * 1000)
+    (tmp_path / "mine.txt").write_text("someone else's file")
+    assert reset_cache(tmp_path) is None  # unreadable: its files were removed
+    assert not any(p.exists() for p in value_files) and not (tmp_path / "cache.db").exists()
+    assert (tmp_path / "mine.txt").read_text() == "someone else's file"
+    fresh = ResultCache(tmp_path)
+    assert fresh.usable and fresh.stats()["entries"] == 0
+    fresh.set("k", {"v": 1})
+    fresh.close()
+    assert reset_cache(tmp_path) == 1  # a healthy cache is cleared the normal way
