@@ -30,8 +30,24 @@ class AsyncSummarizer:
     """Async API. Share one instance between concurrent tasks; close it when done."""
 
     def __init__(self, settings: Settings | None = None, **overrides: Any) -> None:
-        self.settings = settings or Settings.load(**overrides)
-        self._pipeline = Pipeline(self.settings)
+        settings = settings or Settings.load(**overrides)
+        self._replay = None
+        if settings.replay is not None:  # offline: recordings served on 127.0.0.1 (summarizer.replay)
+            from .replay import ReplayServer
+
+            self._replay = ReplayServer(settings, settings.replay)
+            settings = self._replay.settings
+        self.settings = settings
+        try:
+            self._pipeline = Pipeline(self.settings)
+        except BaseException:
+            self._close_replay()
+            raise
+
+    def _close_replay(self) -> None:
+        if self._replay is not None:
+            self._replay.close()
+            self._replay = None
 
     async def summarize(self, article: str | Document, *, name: str | None = None, **meta: Any) -> ArticleSummary:
         """Summarize article text (or an intake ``Document``). ``meta``: title, published, source, url."""
@@ -46,7 +62,10 @@ class AsyncSummarizer:
         return self._pipeline
 
     async def aclose(self) -> None:
-        await self._pipeline.close()
+        try:
+            await self._pipeline.close()
+        finally:
+            self._close_replay()
 
     async def __aenter__(self) -> "AsyncSummarizer":
         return self

@@ -14,11 +14,12 @@ the two disagree (regenerate with ``summarizer schema -o schemas/article_summary
 
 from __future__ import annotations
 
-from typing import Literal
+import functools
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 Language = Literal["zh-Hans", "zh-Hant", "en", "mixed", "unknown"]
 MatchKind = Literal["exact", "normalized", "fuzzy", "none"]
@@ -26,6 +27,10 @@ Comparator = Literal["exact", "at_least", "at_most", "about", "range"]
 TargetKind = Literal["level", "growth_rate", "share", "count", "percentage_points"]
 Strength = Literal["ensure", "strive", "aim", "none"]
 TargetStatus = Literal["target", "achieved", "forecast"]
+# verified: the number is at its evidence; misplaced: the number is in the article but not at the
+# quote the model gave (evidence re-grounded to where it is); not_in_article: likely invented;
+# unchecked: no number could be read from the target.
+Verification = Literal["verified", "misplaced", "not_in_article", "unchecked"]
 
 
 # --------------------------------------------------------------------------- LLM answer
@@ -45,6 +50,13 @@ class _Draft(BaseModel):
         if not v.strip():
             raise ValueError("quote must be a non-empty verbatim passage from the article")
         return v
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_none(cls, v: Any) -> Any:
+        # models write "" or "null" for "not stated"; optional fields take None, required ones
+        # then fail with "field required"-style errors that name the field
+        return None if isinstance(v, str) and v.strip().lower() in ("", "null", "none", "n/a") else v
 
 
 class SpeakerDraft(_Draft):
@@ -72,6 +84,58 @@ class TargetDraft(_Draft):
     strength: Strength | None = None
     status: TargetStatus = "target"
 
+    # Comparator, kind, strength, baseline and the numeric value are re-read from the source by
+    # grounding (summarizer.grounding.targets), so a spelling the schema does not know is mapped
+    # or left to grounding instead of costing a re-ask; value_text and quote stay strict.
+    @field_validator("value", "value_high", mode="before")
+    @classmethod
+    def _number_or_none(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            try:
+                return float(v.replace(",", "").strip())
+            except ValueError:
+                return None  # "220亿": grounding reads value_text
+        return v
+
+    @field_validator("comparator", "kind", "strength", "baseline", "status", mode="before")
+    @classmethod
+    def _known_or_default(cls, v: Any, info: Any) -> Any:
+        if v is None:
+            return cls.model_fields[info.field_name].default
+        key = str(v).strip().lower().replace("-", "_").replace(" ", "_")
+        key = _SYNONYMS.get(info.field_name, {}).get(key, key)
+        allowed = _allowed(cls.model_fields[info.field_name].annotation)
+        return key if key in allowed else cls.model_fields[info.field_name].default
+
+
+_SYNONYMS: dict[str, dict[str, str]] = {
+    "comparator": {
+        ">=": "at_least", ">": "at_least", "min": "at_least", "minimum": "at_least", "more_than": "at_least",
+        "greater_than": "at_least", "over": "at_least", "above": "at_least", "no_less_than": "at_least",
+        "<=": "at_most", "<": "at_most", "max": "at_most", "maximum": "at_most", "less_than": "at_most",
+        "under": "at_most", "below": "at_most", "no_more_than": "at_most", "=": "exact", "==": "exact",
+        "equal": "exact", "equals": "exact", "approximately": "about", "approx": "about", "around": "about",
+        "~": "about", "between": "range",
+    },
+    "kind": {"growth": "growth_rate", "rate": "growth_rate", "percentage": "share", "percent": "share",
+             "number": "count", "amount": "level", "value": "level", "pp": "percentage_points"},
+    "strength": {"must": "ensure", "guarantee": "ensure", "try": "strive", "strive_for": "strive", "plan": "aim",
+                 "target": "aim", "goal": "aim"},
+    "baseline": {"year_on_year": "yoy", "y_o_y": "yoy"},
+    "status": {"goal": "target", "planned": "target", "plan": "target", "done": "achieved", "completed": "achieved",
+               "expected": "forecast", "projected": "forecast"},
+}
+
+
+@functools.lru_cache(maxsize=32)  # validators call it per item; annotations never change
+def _allowed(annotation: Any) -> frozenset[str]:
+    out: set[str] = set()
+    for arg in get_args(annotation) or (annotation,):
+        out.update(a for a in get_args(arg) if isinstance(a, str))
+        if isinstance(arg, str):
+            out.add(arg)
+    return frozenset(out)
+
 
 class InitiativeDraft(_Draft):
     name: str = Field(description="Name of the project, programme or action as written.")
@@ -80,7 +144,12 @@ class InitiativeDraft(_Draft):
 
 
 class Extraction(BaseModel):
-    """The structured answer the LLM must return for one article (or one chunk)."""
+    """The structured answer the LLM must return for one article (or one chunk).
+
+    Answers are validated item by item (``summarizer.llm.answers``), so this model is the
+    schema shown to the model and the container of the valid items; a blank summary is
+    reported and re-asked there rather than rejected here.
+    """
 
     model_config = ConfigDict(extra="ignore")
 
@@ -90,13 +159,6 @@ class Extraction(BaseModel):
     goals: list[GoalDraft] = Field(default_factory=list)
     targets: list[TargetDraft] = Field(default_factory=list)
     initiatives: list[InitiativeDraft] = Field(default_factory=list)
-
-    @field_validator("summary")
-    @classmethod
-    def _summary_not_blank(cls, v: str) -> str:
-        if not v.strip():
-            raise ValueError("summary must not be empty")
-        return v
 
 
 # --------------------------------------------------------------------------- public output
@@ -110,6 +172,11 @@ class Evidence(BaseModel):
     end: int | None = None
     match: MatchKind = "none"
     score: float = 0.0
+    model_quote: str | None = Field(
+        default=None,
+        description="The quote the model gave, when the evidence was re-grounded elsewhere "
+        "(a target whose number is not at its quote points at the sentence holding the number).",
+    )
 
 
 class Speaker(BaseModel):
@@ -147,8 +214,13 @@ class NumericTarget(BaseModel):
     status: TargetStatus = "target"
     verified: bool | None = Field(
         default=None,
-        description="True when the number was found in or next to its evidence span; "
-        "False means likely invented; None when not checked.",
+        description="True when the number was found at its evidence span (see verification); "
+        "False otherwise; None when not checked.",
+    )
+    verification: Verification = Field(
+        default="unchecked",
+        description="verified (number at its evidence), misplaced (in the article, not at the quote the "
+        "model gave: evidence re-grounded), not_in_article (likely invented), unchecked.",
     )
     evidence: Evidence
 
@@ -168,13 +240,53 @@ class ArticleInfo(BaseModel):
     published: str | None = Field(default=None, description="ISO date when the text states one.")
     language: Language = "unknown"
     input_name: str | None = Field(default=None, description="File name or caller-given id.")
+    raw_text: str | None = Field(
+        default=None,
+        description="The raw decoded input that evidence offsets point into (only with --keep-text / Settings.keep_text).",
+    )
+
+
+class StepUsage(BaseModel):
+    requests: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
 
 
 class Usage(BaseModel):
+    """Provider usage of one article; totals include every step."""
+
     requests: int = 0
     reasks: int = 0
+    reasks_unchanged: int = Field(default=0, description="Re-asks answered with the very answer that was rejected.")
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    steps: dict[str, StepUsage] = Field(
+        default_factory=dict,
+        description="By step: extract, reask (invalid items), ground_reask (quotes not found), glean (recall hints).",
+    )
+
+
+class GroundingSummary(BaseModel):
+    """How much of a record is tied to the source; below the floor the record is low-confidence."""
+
+    items_total: int = 0
+    items_grounded: int = 0
+    targets_total: int = 0
+    targets_verified: int = 0
+    targets_misplaced: int = 0
+    targets_not_in_article: int = 0
+    low_confidence: bool = False
+    reasons: list[str] = Field(default_factory=list)
+
+
+class CrossCheck(BaseModel):
+    """The rules engine run beside the LLM (--cross-check)."""
+
+    rules_version: str
+    rules_only: list[str] = Field(default_factory=list, description="Targets the rules engine found that the LLM did not return.")
+    read_differently: list[str] = Field(
+        default_factory=list, description="LLM targets whose number the rules engine read with another value."
+    )
 
 
 class Meta(BaseModel):
@@ -195,6 +307,8 @@ class Meta(BaseModel):
         default_factory=list,
         description="Numbers in target-like sentences that no returned target covers (recall hints).",
     )
+    grounding: GroundingSummary | None = None
+    cross_check: CrossCheck | None = None
 
 
 class ArticleSummary(BaseModel):

@@ -5,9 +5,17 @@ The model's ``TargetDraft`` says what was written (``value_text``) and its own r
 for in or next to the item's aligned evidence, and the qualifiers (comparator, period,
 baseline, strength) are taken from the source text where it states them.
 
-A target is ``verified`` only when a number the scanner found within ``NEAR_CHARS`` of the
-evidence span has the target's normalized value. That is the hallucination check: a model that
-writes 500亿元 against a quote saying 220亿元 gets ``verified=False`` and a warning.
+Verification tells two faults apart (``NumericTarget.verification``):
+
+* ``verified``: a number the scanner found within ``NEAR_CHARS`` of the evidence span has the
+  target's value;
+* ``misplaced``: the number is in the article, but not at the quote the model gave (small models
+  reuse one generic sentence for every item). The evidence is re-grounded to the sentence that
+  holds the number (the model's quote is kept in ``evidence.model_quote``);
+* ``not_in_article``: the number occurs nowhere in the article: likely invented.
+
+A "target" with no number at all (``value_text`` = "strategic emerging industries") is not a
+numeric target: ``has_number`` tells the caller, which turns it into a goal.
 """
 
 from __future__ import annotations
@@ -15,8 +23,11 @@ from __future__ import annotations
 import math
 import re
 
+from rapidfuzz import fuzz
+
 from ..intake.document import Document
 from ..models import Evidence, NumericTarget, TargetDraft
+from .cues import has_target_cue
 from .normalize import cjk_ratio
 from .numbers import NumberMention, scan
 
@@ -46,6 +57,9 @@ _RELATIVE_YEARS = [  # longest first so "this year" is not read inside "througho
 ]
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _SENTENCE_BREAK = re.compile(r"[。！？!?\n]|\.(?:\s|$)")
+# A re-grounded evidence span is the sentence holding the number, cut to this many characters
+# on each side of it when the text has no sentence marks.
+MAX_SENTENCE_SIDE = 160
 
 
 def published_year(document: Document) -> int | None:
@@ -86,15 +100,38 @@ class TargetChecker:
         self.mentions = scan(document.raw) if mentions is None else mentions
         self.year = published_year(document)
 
+    @staticmethod
+    def written_number(draft: TargetDraft) -> NumberMention | None:
+        return next((m for m in scan(draft.value_text) if m.kind == "number"), None)
+
+    @classmethod
+    def has_number(cls, draft: TargetDraft) -> bool:
+        """Whether the target states a number at all (else it is a goal, not a numeric target)."""
+        return cls.written_number(draft) is not None or draft.value is not None
+
     def check(self, draft: TargetDraft, evidence: Evidence) -> tuple[NumericTarget, list[str]]:
         label = draft.metric or draft.value_text
         notes: list[str] = []
-        written = next((m for m in scan(draft.value_text) if m.kind == "number"), None)
+        written = self.written_number(draft)
         value = written.value if written else draft.value
         value_high = written.value_high if written else draft.value_high
 
         near = self._near(evidence)
         found = self._find(near, value, value_high, draft.value)
+        verification = "verified" if found is not None else "unchecked"
+        if found is None and value is not None:
+            elsewhere = self._elsewhere(draft, value, value_high)
+            if elsewhere is not None:
+                found, evidence = elsewhere, self._sentence_evidence(elsewhere, evidence)
+                draft = draft.model_copy(update={"quote": evidence.quote})  # qualifiers read from where it is
+                verification = "misplaced"
+                notes.append(
+                    f"target '{label}': number '{draft.value_text}' is not at the quote the model gave; "
+                    f"evidence re-grounded to the sentence holding it"
+                )
+            else:
+                verification = "not_in_article"
+                notes.append(f"target '{label}': number '{draft.value_text}' occurs nowhere in the article (likely invented)")
         if found is not None:
             if not _same(found.value, draft.value) and draft.value is not None:
                 notes.append(
@@ -102,13 +139,6 @@ class TargetChecker:
                     f"'{found.text}' ({found.value:g}); using the source value"
                 )
             value, value_high = found.value, found.value_high
-        elif evidence.match == "none":
-            notes.append(f"target '{label}': evidence not found in the source, number '{draft.value_text}' unchecked")
-        else:
-            notes.append(
-                f"target '{label}': number '{draft.value_text}' not found in the source near its "
-                "evidence (likely invented)"
-            )
         info = found or written
         context = self._context(evidence, draft.quote, 60)
 
@@ -138,10 +168,39 @@ class TargetChecker:
             baseline="yoy" if yoy else (draft.baseline or "none"),
             strength=_strength(context) or draft.strength or "none",
             status=draft.status,
-            verified=found is not None,
+            verified=verification == "verified",
+            verification=verification,  # type: ignore[arg-type]
             evidence=evidence,
         )
         return target, notes
+
+    def _elsewhere(self, draft: TargetDraft, value: float, value_high: float | None) -> NumberMention | None:
+        """The article's mention of this number that best fits the target: in a target-like
+        clause, and most like the metric and quote the model gave."""
+        hits = [
+            m for m in self.mentions
+            if m.kind == "number" and (_same(m.value, value) or _same(m.value, draft.value))
+            and (value_high is None or m.value_high is None or _same(m.value_high, value_high))
+        ]
+        if not hits:
+            return None
+
+        def fit(m: NumberMention) -> tuple[float, int]:
+            lo, hi = _sentence(self.raw, m.start, m.end)
+            sentence = self.raw[max(lo, m.start - MAX_SENTENCE_SIDE) : min(hi, m.end + MAX_SENTENCE_SIDE)]
+            likeness = max(fuzz.partial_ratio(draft.metric, sentence), fuzz.partial_ratio(draft.quote, sentence) * 0.8)
+            return likeness + (25.0 if has_target_cue(sentence) else 0.0), -m.start
+
+        return max(hits, key=fit)
+
+    def _sentence_evidence(self, m: NumberMention, given: Evidence) -> Evidence:
+        lo, hi = _sentence(self.raw, m.start, m.end)
+        lo, hi = max(lo, m.start - MAX_SENTENCE_SIDE), min(hi, m.end + MAX_SENTENCE_SIDE)
+        while lo < m.start and self.raw[lo].isspace():
+            lo += 1
+        while hi > m.end and self.raw[hi - 1].isspace():
+            hi -= 1
+        return Evidence(quote=self.raw[lo:hi], start=lo, end=hi, match="exact", score=1.0, model_quote=given.quote)
 
     # ------------------------------------------------------------------ helpers
 

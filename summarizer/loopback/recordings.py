@@ -1,9 +1,14 @@
-"""Recordings: one request (its hash) and the provider's answers, with no secrets.
+"""Recordings: one request (its hash) and the provider's answer, with no secrets.
 
-A recording holds a list of responses: the n-th is served to a request carrying n assistant
-turns, so a validation re-ask (which appends the rejected answer and the error) replays the
-provider's next answer. The key therefore hashes the conversation up to its first assistant
-turn.
+A request is keyed on its whole body — every message, re-asks and follow-up turns included —
+except the transport's own switches (``stream``, ``stream_options``, ``user``): a re-ask is a
+different conversation, so it is forwarded to the real provider and recorded, never answered
+with the first answer again. Recording the same key again replaces its answer (re-authoring
+a folder whose prompts did not change writes the same files).
+
+A recordings folder may carry a ``manifest.json`` saying how its requests were made (origin,
+model, provider profile, mode, settings such as max_tokens and prompt_variant), so
+``--replay DIR`` asks in exactly that shape; without one, the shape is read off the recordings.
 """
 
 from __future__ import annotations
@@ -11,10 +16,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+MANIFEST = "manifest.json"
 # Headers worth keeping; everything else (authorization, cookies, org/project ids, request
 # ids tied to an account) is dropped on both requests and responses.
 SAFE_HEADERS = {"content-type"}
@@ -23,29 +30,18 @@ _SECRET_PATTERNS = [
     re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._\-]{8,}"),
     re.compile(r"(?i)\"(authorization|api[-_]?key|x-api-key|openai-organization|openai-project|cookie|set-cookie)\""),
 ]
+_TRANSPORT_FIELDS = ("stream", "stream_options", "user")
 
 
 class SecretInRecording(ValueError):
     pass
 
 
-def _initial_conversation(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    for i, m in enumerate(messages):
-        if m.get("role") == "assistant":
-            return messages[:i]
-    return messages
-
-
 def request_key(body: dict[str, Any]) -> str:
-    """Stable hash of a chat-completions request: every field, messages up to the first answer."""
-    canon = {k: v for k, v in body.items() if k not in ("messages", "stream_options", "user")}
-    canon["messages"] = _initial_conversation(body.get("messages", []))
+    """Stable hash of a chat-completions request: every field and every message."""
+    canon = {k: v for k, v in body.items() if k not in _TRANSPORT_FIELDS}
     blob = json.dumps(canon, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
-
-
-def answer_index(body: dict[str, Any]) -> int:
-    return sum(1 for m in body.get("messages", []) if m.get("role") == "assistant")
 
 
 def safe_headers(headers: Any) -> dict[str, str]:
@@ -63,7 +59,7 @@ class Recording:
     key: str
     origin: Literal["recorded", "authored"]
     request: dict[str, Any]
-    responses: list[dict[str, Any]]  # each {"status": int, "headers": {...}, "body": {...}}
+    responses: list[dict[str, Any]]  # [{"status": int, "headers": {...}, "body": {...}}]; the last one is served
     model: str | None = None  # the model that answered (recorded) or None (authored)
     note: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -100,31 +96,66 @@ class RecordingStore:
     def __init__(self, directory: str | Path | None) -> None:
         self.directory = Path(directory) if directory else None
         self._by_key: dict[str, Recording] = {}
+        self._paths: dict[str, Path] = {}
         if self.directory and self.directory.is_dir():
             for path in sorted(self.directory.glob("*.json")):
-                data = json.loads(path.read_text(encoding="utf-8"))
+                if path.name == MANIFEST:
+                    continue
+                try:
+                    data = json.loads(path.read_text(encoding="utf-8"))
+                except (ValueError, UnicodeDecodeError):
+                    continue  # not a recording of ours
                 if isinstance(data, dict) and "key" in data and "responses" in data:
                     rec = Recording.from_json(data)
+                    # the key is recomputed: a file whose request was edited is found by its content
+                    rec.key = request_key(rec.request)
                     self._by_key[rec.key] = rec
+                    self._paths[rec.key] = path
 
     def __len__(self) -> int:
         return len(self._by_key)
+
+    def recordings(self) -> Iterator[Recording]:
+        return iter(self._by_key.values())
 
     def get(self, key: str) -> Recording | None:
         return self._by_key.get(key)
 
     def put(self, rec: Recording, name: str | None = None) -> Path | None:
-        """Keep ``rec`` (appending responses to an existing key) and write it if the store has a folder."""
-        existing = self._by_key.get(rec.key)
-        if existing is not None:
-            existing.responses.extend(rec.responses)
-            rec = existing
+        """Keep ``rec`` (its answer replaces any earlier one for the same key) and write it if the
+        store has a folder."""
         self._by_key[rec.key] = rec
         if self.directory is None:
             return None
         text = rec.to_json()
         assert_no_secrets(text, str(self.directory))
         self.directory.mkdir(parents=True, exist_ok=True)
-        path = self.directory / f"{name or rec.key[:16]}.json"
-        path.write_text(text, encoding="utf-8")
+        path = self.directory / f"{name}.json" if name else self._paths.get(rec.key, self.directory / f"{rec.key[:16]}.json")
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+        self._paths[rec.key] = path
         return path
+
+    def manifest(self) -> dict[str, Any] | None:
+        return read_manifest(self.directory) if self.directory else None
+
+
+def read_manifest(directory: str | Path) -> dict[str, Any] | None:
+    path = Path(directory) / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path}: not valid JSON ({exc})") from None
+    return data if isinstance(data, dict) else None
+
+
+def write_manifest(directory: str | Path, manifest: dict[str, Any]) -> Path:
+    path = Path(directory) / MANIFEST
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(manifest, ensure_ascii=False, indent=1) + "\n"
+    assert_no_secrets(text, str(path))
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path

@@ -16,6 +16,17 @@ _SENTENCE = re.compile(r"[^。！？.!?\n]+[。！？.!?]?")
 _PERCENT = re.compile(r"\d+(?:\.\d+)?%")
 
 
+def is_followup(body: dict[str, Any]) -> bool:
+    """A follow-up turn (re-ask, quote fix, gleaning): the conversation already holds an answer."""
+    return any(m.get("role") == "assistant" for m in body.get("messages", []))
+
+
+def followup_answer(body: dict[str, Any]) -> str:
+    """A careful model's answer to a follow-up about an answer that was already complete:
+    nothing to correct, no quote to change, no further target."""
+    return json.dumps({"quotes": [], "targets": []})
+
+
 def article_of(body: dict[str, Any]) -> str:
     """The article text inside the user message of a chat-completions request."""
     user = next(m["content"] for m in body["messages"] if m["role"] == "user")
@@ -46,4 +57,4 @@ def echo_answer(text: str) -> str:
 
 
 def echo_responder(body: dict[str, Any]) -> str:
-    return echo_answer(article_of(body))
+    return followup_answer(body) if is_followup(body) else echo_answer(article_of(body))

@@ -22,6 +22,8 @@ from summarizer.intake import iter_sources
 from summarizer.loopback import Fault, LoopbackProvider, running
 from summarizer.pipeline import Pipeline
 
+from summarizer.loopback.responders import followup_answer, is_followup
+
 from .support import article_of, article_text, generic_answer, invalid_records, read_jsonl, settings_for, write_jsonl
 
 INJECTION = (
@@ -42,12 +44,14 @@ FAULTS: dict[str, list[Fault]] = {
     "TRUNC": [Fault("truncated", match="TRUNC")],
     "INVALID": [Fault("invalid", match="INVALID")],
     "DOWN": [Fault("status", status=503, match="DOWN", times=100)],  # never recovers
-    "NOSENSE": [Fault("invalid", match="NOSENSE", times=100)],  # never a valid answer
+    "NOSENSE": [Fault("invalid", match="NOSENSE", times=100)],  # never a valid item: kept, empty, warned
 }
 RECOVERS = {"R429A", "R429N", "S500", "S502", "S503", "SLOW", "RESET", "INVALID"}
 
 
 def _responder(body: dict[str, Any]) -> str:
+    if is_followup(body):
+        return followup_answer(body)
     text = article_of(body)
     if "BADQUOTE" in text:  # a model quoting text that is not in the article
         answer = json.loads(generic_answer(text))
@@ -106,7 +110,12 @@ def test_fault_matrix_loses_nothing_and_writes_only_valid_records(tmp_path: Path
     for m in RECOVERS:
         assert marker_id[m] in by_id, f"{m} should recover: {reasons.get(marker_id[m])}"
     assert "HTTP 503" in reasons[marker_id["DOWN"]]
-    assert "no valid answer after 3" in reasons[marker_id["NOSENSE"]]
+    # an answer with no valid item in it, the same again when re-asked: the article is kept (one bad
+    # item never fails an article), empty, with the reasons; the repeated answer is not paid twice
+    nosense = by_id[marker_id["NOSENSE"]]
+    assert not any(nosense[g] for g in ("speakers", "goals", "targets", "initiatives"))
+    assert nosense["meta"]["usage"]["reasks"] == 1 and nosense["meta"]["usage"]["reasks_unchanged"] == 1
+    assert any("speakers[0]" in w and "'quote'" in w for w in nosense["meta"]["warnings"])
     assert "empty article text" in reasons[empty_name] or "no non-empty 'text'" in reasons[empty_name]
     # malformed bodies and cut-off answers either recover via a retry/re-ask or fail with a reason
     for m in ("MALFORMED", "TRUNC"):
@@ -114,8 +123,10 @@ def test_fault_matrix_loses_nothing_and_writes_only_valid_records(tmp_path: Path
 
     # a quote the article does not contain: kept, marked unmatched, warned about
     bad = by_id[marker_id["BADQUOTE"]]
-    evidences = [x["evidence"] for g in ("goals", "initiatives", "targets") for x in bad[g]]
+    evidences = [x["evidence"] for g in ("goals", "initiatives") for x in bad[g]]
     assert evidences and all(e["match"] == "none" and e["start"] is None for e in evidences)
+    # its target's number is in the article: re-grounded to the sentence holding it, not "invented"
+    assert all(t["verification"] == "misplaced" and t["evidence"]["model_quote"] for t in bad["targets"])
     assert any("quote not found in the source" in w for w in bad["meta"]["warnings"])
 
     # the injection is data: sent verbatim inside the article markers, never rendered as a template

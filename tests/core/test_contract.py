@@ -87,8 +87,10 @@ def test_wheel_ships_prompts_and_schemas(tmp_path) -> None:  # noqa: ANN001
         capture_output=True, text=True,
     )
     assert proc.returncode == 0, proc.stderr
-    wheel = next(tmp_path.glob("summarizer-*.whl"))
+    wheel = next(tmp_path.glob("policy_summarizer-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert "summarizer/_data/prompts/system.j2" in names
-    assert "summarizer/_data/prompts/example_answer.json" in names
+    from summarizer.prompts import ALL_FILES
+
+    for name in ALL_FILES:  # every template, follow-ups and the compact variant included
+        assert f"summarizer/_data/prompts/{name}" in names
     assert f"summarizer/_data/schemas/{SCHEMA_FILE}" in names

@@ -35,14 +35,17 @@ def test_missing_recording_names_the_request_hash(loopback) -> None:  # noqa: AN
     assert re.search(r"\b[0-9a-f]{64}\b", msg), msg
 
 
-def test_fixture_recordings_are_labelled_and_hold_no_secrets() -> None:
-    files = sorted(RECORDINGS.glob("*.json"))
+@pytest.mark.parametrize("folder", [RECORDINGS, *sorted((RECORDINGS.parent / "recordings-real").glob("*/"))], ids=lambda p: p.name)
+def test_fixture_recordings_are_labelled_and_hold_no_secrets(folder) -> None:  # noqa: ANN001
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    files = sorted(p for p in folder.glob("*.json") if p.name != "manifest.json")
     assert files
+    assert manifest["origin"] in ("authored", "recorded") and manifest["model"]
     for path in files:
         text = path.read_text(encoding="utf-8")
         assert_no_secrets(text, str(path))
         data = json.loads(text)
-        assert data["origin"] in ("authored", "recorded")
+        assert data["origin"] == manifest["origin"], "a folder holds one origin, as its manifest says"
         if data["origin"] == "authored":
             assert "AUTHORED" in data["note"] and data["model"] is None
         else:

@@ -52,7 +52,38 @@ def test_invented_number_is_flagged_unverified():
     t = out.targets[0]
     assert t.evidence.match == "exact"  # the quote is real ...
     assert t.verified is False  # ... the number is not
-    assert any("'500亿元' not found in the source near its evidence (likely invented)" in w for w in out.warnings)
+    assert t.verification == "not_in_article"
+    assert any("'500亿元' occurs nowhere in the article (likely invented)" in w for w in out.warnings)
+
+
+def test_right_number_under_a_wrong_quote_is_misplaced_and_regrounded():
+    """Seen on a real 1.5B model: several targets sharing one generic quote. The number is in the
+    article, so this is not an invention: the evidence moves to the sentence holding it."""
+    generic = ZH.split("。")[0]
+    ex = _extraction(targets=[TargetDraft(metric="招商总额", value_text="220亿元", value=2.2e10, quote=generic)])
+    doc = from_text(ZH, published="2023-01-27")
+    out = ground(ex, doc)
+    t = out.targets[0]
+    assert t.verification == "misplaced" and t.verified is False
+    assert "220亿元" in t.evidence.quote and doc.raw[t.evidence.start : t.evidence.end] == t.evidence.quote
+    assert t.evidence.model_quote == generic
+    assert t.value == 22_000_000_000 and t.target_year == 2023
+
+
+def test_target_without_a_number_becomes_a_goal():
+    ex = _extraction(
+        targets=[TargetDraft(metric="产业", value_text="strategic emerging industries", quote="力争完成全年220亿元的招商总目标")]
+    )
+    out = ground(ex, from_text(ZH, published="2023-01-27"))
+    assert out.targets == [] and len(out.goals) == 1
+    assert "strategic emerging industries" in out.goals[0].statement
+    assert any("has no number" in w for w in out.warnings)
+
+
+def test_publishing_account_is_not_a_speaker():
+    ex = _extraction(speakers=[SpeakerDraft(name="东莞发布", quote="力争完成全年220亿元的招商总目标")])
+    out = ground(ex, from_text(ZH, published="2023-01-27"))
+    assert out.speakers == [] and any("publishing account" in w for w in out.warnings)
 
 
 def test_real_number_verifies_and_scanner_value_wins():

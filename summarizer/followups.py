@@ -1,0 +1,157 @@
+"""Follow-up turns after grounding: one quote-fix request and one gleaning request per chunk.
+
+Both continue the chunk's first conversation (``LLMClient.followup``), are bounded (at most
+``Settings.max_followup_items`` items or sentences, one request each), counted in usage under
+their own steps, and cached like any answer.
+
+* **Grounded re-ask** (``ground_reask``): items whose quote is not in the article, and targets
+  whose number is not in it, are listed with their quotes; the model gives the exact sentence
+  or withdraws the item. A new quote replaces the old one only when it grounds (and, for a
+  target, when its number is then found in the article); what is still ungrounded stays flagged.
+  Targets whose number *is* in the article but not at their quote need no request: grounding
+  re-grounds them itself (``verification: misplaced``).
+* **Gleaning** (``glean``): target-like sentences whose numbers no returned target covers (the
+  recall hints) are shown to the model, which returns targets for those that are targets. They
+  are grounded and verified like the rest and merged (duplicates removed by the pipeline).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from .grounding.ground import Grounded, Grounder
+from .grounding.recall import find_candidate_sentences
+from .intake.document import Document
+from .llm.answers import validate_items
+from .models import Evidence, Goal, Initiative, NumericTarget, Speaker, SpeakerDraft, TargetDraft
+
+
+class QuoteFix(BaseModel):
+    ref: str
+    quote: str | None = None
+    drop: bool = False
+
+
+class QuoteFixes(BaseModel):
+    """The answer to a quote-fix request."""
+
+    quotes: list[QuoteFix] = []
+
+
+class Gleaned(BaseModel):
+    """The answer to a gleaning request (target items)."""
+
+    targets: list[dict[str, Any]] = []
+
+
+_PREFIX = {"speakers": "S", "goals": "G", "targets": "T", "initiatives": "I"}
+_KIND = {"speakers": "speaker", "goals": "goal", "targets": "target", "initiatives": "initiative"}
+
+
+@dataclass
+class QuoteProblem:
+    ref: str
+    group: str
+    index: int
+    item: Speaker | Goal | NumericTarget | Initiative
+
+    def as_prompt(self) -> dict[str, Any]:
+        label = getattr(self.item, "name", None) or getattr(self.item, "statement", None) or getattr(self.item, "metric", "")
+        reason = ""
+        if isinstance(self.item, NumericTarget) and self.item.verification == "not_in_article":
+            reason = f"the number {self.item.value_text} is not in the article"
+        quote = self.item.evidence.model_quote or self.item.evidence.quote
+        return {"ref": self.ref, "kind": _KIND[self.group], "label": label, "quote": quote, "reason": reason}
+
+
+def quote_problems(grounded: Grounded, limit: int) -> list[QuoteProblem]:
+    """Items of one chunk's answer worth a quote-fix request: quote not found, or number invented."""
+    out: list[QuoteProblem] = []
+    for group in ("targets", "speakers", "goals", "initiatives"):  # targets first: numbers matter most
+        for i, item in enumerate(getattr(grounded, group)):
+            bad = item.evidence.match == "none" or (isinstance(item, NumericTarget) and item.verification == "not_in_article")
+            if bad and len(out) < limit:
+                out.append(QuoteProblem(f"{_PREFIX[group]}{i + 1}", group, i, item))
+    return out
+
+
+def apply_quote_fixes(grounder: Grounder, grounded: Grounded, problems: list[QuoteProblem], data: dict[str, Any]) -> list[str]:
+    """Re-ground the items the answer gives a new quote for; remove the ones it withdraws.
+    Returns warnings saying what changed."""
+    fixes = {}
+    for raw in data.get("quotes") or []:
+        if isinstance(raw, dict) and isinstance(raw.get("ref"), str):
+            try:
+                fix = QuoteFix.model_validate(raw)
+            except ValueError:
+                continue
+            fixes[fix.ref.strip().upper()] = fix
+    notes: list[str] = []
+    dropped: dict[str, set[int]] = {}
+    for p in problems:
+        fix = fixes.get(p.ref)
+        if fix is None:
+            continue
+        label = p.as_prompt()["label"]
+        if fix.drop:
+            dropped.setdefault(p.group, set()).add(p.index)
+            notes.append(f"{_KIND[p.group]} '{label}' withdrawn by the model when asked for its exact quote")
+            continue
+        if not fix.quote or not fix.quote.strip():
+            continue
+        replacement = _reground(grounder, p, fix.quote)
+        if replacement is None:
+            notes.append(f"{_KIND[p.group]} '{label}': the corrected quote is not in the article either; still flagged")
+            continue
+        getattr(grounded, p.group)[p.index] = replacement
+        notes.append(f"{_KIND[p.group]} '{label}': quote corrected by a follow-up request and grounded")
+    for group, indices in dropped.items():
+        setattr(grounded, group, [x for i, x in enumerate(getattr(grounded, group)) if i not in indices])
+    return notes
+
+
+def _reground(grounder: Grounder, p: QuoteProblem, quote: str) -> Any:
+    item = p.item
+    if isinstance(item, NumericTarget):
+        draft = TargetDraft(**item.model_dump(include=set(TargetDraft.model_fields) - {"quote"}), quote=quote)
+        out = Grounded()
+        grounder.target(draft, out)
+        new = out.targets[0] if out.targets else None
+        ok = new is not None and new.evidence.match != "none" and new.verification in ("verified", "misplaced")
+        return new if ok else None
+    if isinstance(item, Speaker):
+        out = Grounded()
+        grounder.speaker(SpeakerDraft(**item.model_dump(include={"name", "title", "organization"}), quote=quote), out)
+        new = out.speakers[0] if out.speakers else None
+        return new if new is not None and new.evidence.match != "none" else None
+    ev = grounder.aligner.align(quote, group=_KIND[p.group])
+    if ev.match == "none":
+        return None
+    return item.model_copy(update={"evidence": Evidence(**{**ev.model_dump(), "model_quote": item.evidence.quote})})
+
+
+@dataclass
+class Sentence:
+    ref: str
+    start: int  # offsets into Document.text
+    end: int
+    text: str
+
+
+def glean_sentences(document: Document, targets: list[NumericTarget], span: tuple[int, int], limit: int) -> list[Sentence]:
+    """Target-like sentences inside ``span`` (offsets into ``document.text``) holding a number no
+    target covers: the recall hints, as whole sentences the model can quote from."""
+    out: list[Sentence] = []
+    for lo, hi in find_candidate_sentences(document, targets):
+        if lo >= span[0] and hi <= span[1] and len(out) < limit:
+            out.append(Sentence(f"S{len(out) + 1}", lo, hi, document.text[lo:hi]))
+    return out
+
+
+def gleaned_targets(data: dict[str, Any]) -> tuple[list[TargetDraft], int]:
+    """Valid target drafts of a gleaning answer, and how many items were invalid."""
+    valid, problems = validate_items(data, groups=("targets",))
+    return valid["targets"], len({p.index for p in problems})
