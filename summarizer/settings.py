@@ -98,6 +98,24 @@ class Settings(BaseSettings):
     batch_prices: dict[str, tuple[float, float]] = Field(default_factory=dict)
     batch_discount: float = Field(default=0.5, gt=0, le=1, description="Batch API price / online price when batch_prices has no entry.")
 
+    @field_validator("mode")
+    @classmethod
+    def _known_mode(cls, v: str | None) -> str | None:
+        from .llm.shaping import MODES
+
+        if v is not None and v not in MODES:
+            raise ValueError(f"unknown mode {v!r}; choose one of: {', '.join(MODES)}")
+        return v
+
+    @field_validator("prompt_variant")
+    @classmethod
+    def _known_variant(cls, v: str) -> str:
+        from .prompts import VARIANTS
+
+        if v not in VARIANTS:
+            raise ValueError(f"unknown prompt variant {v!r}; choose one of: {', '.join(VARIANTS)}")
+        return v
+
     @field_validator("provider")
     @classmethod
     def _known_profile(cls, v: str) -> str:

@@ -17,6 +17,15 @@ from ..llm import LLMError
 from ..pipeline import Pipeline
 from ..schema import schema_json
 from .common import (
+    CrossCheckOpt,
+    KeepTextOpt,
+    ModeOpt,
+    NoGleanOpt,
+    NoGroundReaskOpt,
+    PromptsOpt,
+    PromptVariantOpt,
+    TimeoutOpt,
+    model_flags,
     BaseUrlOpt,
     CacheDirOpt,
     ConfigOpt,
@@ -85,11 +94,20 @@ def summarize(
     no_cache: NoCacheOpt = False,
     output_language: OutputLangOpt = None,
     require_grounding: RequireGroundingOpt = False,
+    timeout: TimeoutOpt = None,
+    mode: ModeOpt = None,
+    prompts: PromptsOpt = None,
+    prompt_variant: PromptVariantOpt = None,
+    no_glean: NoGleanOpt = False,
+    no_ground_reask: NoGroundReaskOpt = False,
+    keep_text: KeepTextOpt = False,
+    cross_check: CrossCheckOpt = False,
 ) -> None:
     """Summarize one article; print the ArticleSummary as JSON."""
     settings = provider_settings(
         config, provider=provider, base_url=base_url, model=model, cache_dir=cache_dir, no_cache=no_cache,
         output_language=output_language, require_grounding=require_grounding,
+        **model_flags(timeout, mode, prompts, prompt_variant, no_glean, no_ground_reask, keep_text, cross_check),
     )
     if str(file) != "-" and file.is_dir():
         die(f"{file}: is a folder; summarize reads one article. For every article in it run: summarizer batch {file} -o results.jsonl")
@@ -166,6 +184,17 @@ def batch(
     ] = "online",
     ray: Annotated[bool, typer.Option("--ray", help="Run on a Ray cluster: --ray-address, else RAY_ADDRESS, else a local one.")] = False,
     ray_address: Annotated[str | None, typer.Option("--ray-address", help="Ray cluster address (e.g. auto, ray://head:10001); implies --ray.")] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Read and clean every input; count articles, chunks, prompt tokens, cached answers and the cost; send nothing.")
+    ] = False,
+    timeout: TimeoutOpt = None,
+    mode: ModeOpt = None,
+    prompts: PromptsOpt = None,
+    prompt_variant: PromptVariantOpt = None,
+    no_glean: NoGleanOpt = False,
+    no_ground_reask: NoGroundReaskOpt = False,
+    keep_text: KeepTextOpt = False,
+    cross_check: CrossCheckOpt = False,
 ) -> None:
     """Summarize many articles into a JSONL file; failures go to an errors file with the reason.
 
@@ -178,7 +207,13 @@ def batch(
     settings = provider_settings(
         config, provider=provider, base_url=base_url, model=model, cache_dir=cache_dir, no_cache=no_cache,
         output_language=output_language, require_grounding=require_grounding, concurrency=concurrency,
+        **model_flags(timeout, mode, prompts, prompt_variant, no_glean, no_ground_reask, keep_text, cross_check),
     )
+    if dry_run:  # nothing is sent: not even the provider probe
+        from .dryrun_cmd import dry_run as run_dry
+
+        run_dry(settings, inputs, replay=replay, summary_json=summary_json)
+        return
     errors = errors or output.with_name(output.stem + ".errors.jsonl")
     if errors.resolve() == output.resolve():
         die(f"--errors {errors}: must be a different file from -o {output}")
@@ -362,8 +397,11 @@ from .eval_cmd import eval_cmd  # noqa: E402
 from .inspect_cmd import inspect  # noqa: E402
 from .serve import serve  # noqa: E402
 
+from .prompts_cmd import prompts_app  # noqa: E402
+
 app.command()(inspect)
 app.command()(serve)
+app.add_typer(prompts_app, name="prompts")
 app.command("eval")(eval_cmd)
 
 from .export_cmd import export_cmd  # noqa: E402

@@ -32,6 +32,39 @@ CacheDirOpt = Annotated[Path | None, typer.Option("--cache-dir", help="Cache fol
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache.")]
 OutputLangOpt = Annotated[str | None, typer.Option("--output-language", help="Answer language (default: the article's).")]
 RequireGroundingOpt = Annotated[bool, typer.Option("--require-grounding", help="Drop items whose quote is not found in the source.")]
+TimeoutOpt = Annotated[
+    float | None, typer.Option("--timeout", min=1, help="Seconds to wait for one answer (default: the profile's; 900 for local servers).")
+]
+ModeOpt = Annotated[
+    str | None,
+    typer.Option("--mode", help="How to ask for JSON: json, json_schema, json_object_schema, tools, md_json (default: the profile's)."),
+]
+PromptsOpt = Annotated[Path | None, typer.Option("--prompts", help="Folder of your own prompt templates (start: summarizer prompts export DIR).")]
+PromptVariantOpt = Annotated[
+    str | None, typer.Option("--prompt-variant", help="full (rules and a worked example) or compact (small models and context windows).")
+]
+NoGleanOpt = Annotated[bool, typer.Option("--no-glean", help="Do not ask again about target-like sentences no target covers.")]
+NoGroundReaskOpt = Annotated[bool, typer.Option("--no-ground-reask", help="Do not ask again for quotes that are not in the article.")]
+KeepTextOpt = Annotated[bool, typer.Option("--keep-text", help="Put the raw input into each record (article.raw_text), for reports.")]
+CrossCheckOpt = Annotated[bool, typer.Option("--cross-check", help="Run the rules engine beside the model; differences go to meta.cross_check.")]
+
+
+def model_flags(
+    timeout: float | None = None,
+    mode: str | None = None,
+    prompts: Path | None = None,
+    prompt_variant: str | None = None,
+    no_glean: bool = False,
+    no_ground_reask: bool = False,
+    keep_text: bool = False,
+    cross_check: bool = False,
+) -> dict[str, Any]:
+    """The settings the model flags set; flags left unset fall through to environment and file."""
+    return dict(
+        timeout_s=timeout, mode=mode, prompts_dir=prompts, prompt_variant=prompt_variant,
+        glean=False if no_glean else None, ground_reask=False if no_ground_reask else None,
+        keep_text=keep_text or None, cross_check=cross_check or None,
+    )
 
 
 class ExitCode(IntEnum):
@@ -89,8 +122,36 @@ def provider_settings(
 ) -> Settings:
     """Settings from the provider/cache/output flags shared by summarize, batch and serve.
 
-    Flags left unset (None / False) fall through to the environment and the TOML file.
+    Flags left unset (None / False) fall through to the environment and the TOML file. Prompt
+    templates of one's own are loaded and checked here: a broken edit is an error before any
+    request is sent.
     """
+    settings = _provider_settings(
+        config, provider=provider, base_url=base_url, model=model, cache_dir=cache_dir, no_cache=no_cache,
+        output_language=output_language, require_grounding=require_grounding, **extra,
+    )
+    if settings.prompts_dir is not None:
+        from ..prompts import PromptError, load_prompts
+
+        try:
+            load_prompts(settings.prompts_dir, variant=settings.prompt_variant)
+        except PromptError as exc:
+            die(f"--prompts: {exc}")
+    return settings
+
+
+def _provider_settings(
+    config: Path | None,
+    *,
+    provider: str | None,
+    base_url: str | None,
+    model: str | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+    output_language: str | None,
+    require_grounding: bool,
+    **extra: Any,
+) -> Settings:
     return load_settings(
         config, provider=provider, base_url=base_url, model=model, cache_dir=cache_dir,
         cache_enabled=False if no_cache else None, output_language=output_language,
