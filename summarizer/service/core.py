@@ -11,9 +11,11 @@ from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..intake import Article, Document, IntakeError, Source
+from ..intake.errors import InputTooLarge
+from ..intake.sanitize import clean_field
 from ..limits import Limiter
 from ..llm import LLMError
 from ..models import ArticleSummary
@@ -35,16 +37,36 @@ class ArticleIn(BaseModel):
     date: str | None = Field(default=None, max_length=100, description="Publication date (ISO preferred).")
     source: str | None = Field(default=None, max_length=500)
 
+    @field_validator("id", "title", "url", "date", "source", mode="before")
+    @classmethod
+    def _repair_metadata(cls, value: object) -> object:
+        # Same policy as intake's Article: a lone surrogate or control character in metadata is
+        # replaced, never refused (and never echoed back as text UTF-8 cannot encode).
+        return clean_field(value) if isinstance(value, str) else value
+
     @model_validator(mode="after")
     def _one_body(self) -> "ArticleIn":
         if (self.text is None) == (self.html is None):
             raise ValueError("give exactly one of 'text' or 'html'")
         return self
 
-    def to_source(self) -> Source:
-        """The article for the pipeline; intake (and its ``IntakeError``, e.g. empty text) runs on load."""
+    def to_source(self, max_bytes: int | None = None) -> Source:
+        """The article for the pipeline; intake (and its ``IntakeError``, e.g. empty text) runs on load.
+
+        ``max_bytes``: the input-size limit (``Settings.max_input_bytes``) on the UTF-8 size of
+        ``text``/``html``, the same limit files and stdin get; ``InputTooLarge`` beyond it.
+        """
         body = self.text if self.text is not None else self.html
         assert body is not None
+        if max_bytes is not None and len(body) > max_bytes // 4:  # a code point is at most 4 bytes
+            size = len(body.encode("utf-8", "surrogatepass"))
+            if size > max_bytes:
+                field = "text" if self.text is not None else "html"
+                raise InputTooLarge(
+                    self.id or "<request>",
+                    f"'{field}' is {size} bytes (UTF-8), over the {max_bytes}-byte input limit; split the article "
+                    "or raise the limit (SUMMARIZER_MAX_INPUT_BYTES)",
+                )
         article = Article(
             text=body, name=self.id, title=self.title, published=self.date, source=self.source, url=self.url,
             html=True if self.html is not None else None,
@@ -60,7 +82,7 @@ class Outcome:
     id: str | None
     summary: ArticleSummary | None = None
     error: str | None = None
-    kind: str | None = None  # "input" (the article), "provider", "answer" or "internal"
+    kind: str | None = None  # "input" (the article), "too_large", "provider", "answer" or "internal"
 
     @property
     def ok(self) -> bool:
@@ -70,6 +92,8 @@ class Outcome:
 def error_kind(exc: BaseException) -> str:
     from ..llm import AnswerError, ProviderError
 
+    if isinstance(exc, InputTooLarge):
+        return "too_large"
     if isinstance(exc, IntakeError):
         return "input"
     if isinstance(exc, ProviderError):
@@ -119,7 +143,9 @@ class SummarizerService:
         Raises ``IntakeError`` for unusable input and ``LLMError`` when the provider fails.
         """
         try:
-            summary = await self.pipeline.run_source(self._source(article, meta))
+            # Building the Article scans the whole text (sanitize): CPU work, kept off the event loop.
+            source = await asyncio.to_thread(self._source, article, meta)
+            summary = await self.pipeline.run_source(source)
         except Exception as exc:
             stats = getattr(exc, "stats", None)
             self.metrics.article_failed(stats.usage() if stats is not None else None)
@@ -127,15 +153,15 @@ class SummarizerService:
         self.metrics.article_ok(summary)
         return summary
 
-    @staticmethod
-    def _source(article: str | Document | ArticleIn, meta: dict[str, Any]) -> Source:
+    def _source(self, article: str | Document | ArticleIn, meta: dict[str, Any]) -> Source:
+        limit = self.settings.max_input_bytes
         if isinstance(article, Document):
             return Source(name=article.name or "<document>", document=article)
         if isinstance(article, ArticleIn):
-            return article.to_source()
+            return article.to_source(limit)
         if isinstance(article, str):
             is_html = bool(meta.pop("html", False))
-            return ArticleIn(**({"html": article} if is_html else {"text": article}), **meta).to_source()
+            return ArticleIn(**({"html": article} if is_html else {"text": article}), **meta).to_source(limit)
         raise TypeError(f"article must be str, ArticleIn or Document, not {type(article).__name__}")
 
     async def summarize_many(

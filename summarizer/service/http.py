@@ -1,31 +1,36 @@
 """HTTP API over ``SummarizerService`` (FastAPI): summaries, batch jobs, health, metrics.
 
 ``create_app(settings_or_service, token=..., max_body_bytes=...)`` builds the app; run it with
-any ASGI server (``summarizer serve`` uses uvicorn). OpenAPI docs at /docs and /openapi.json.
+any ASGI server (``summarizer serve`` runs it with ``server.build_server``: deadlines for slow
+clients and a connection cap). OpenAPI docs at /docs and /openapi.json.
+
+Middleware, outermost first: metrics (counts every answer) -> ``errors.CatchAll`` (a bug is a
+JSON 500, never a bare traceback) -> ``body.RequestBodyGuard`` (size, JSON media type, UTF-8).
+Large summaries and job results are encoded in a worker thread (``render.json_response``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
-import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from .. import __version__
-from ..intake import IntakeError
-from ..llm import LLMError
 from ..models import ArticleSummary
 from ..settings import Settings
-from .core import ArticleIn, SummarizerService, error_kind
-from .jobs import JobStore, TooManyJobs
+from .body import RequestBodyGuard
+from .core import ArticleIn, SummarizerService
+from .errors import CatchAll, install_error_handlers
+from .jobs import Job, JobStore, TooManyJobs
 from .metrics import CONTENT_TYPE_LATEST, ServiceMetrics
+from .render import json_bytes, json_response
 
 DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
 
@@ -61,52 +66,6 @@ class JobOut(BaseModel):
     finished: float | None = None
     results: list[JobResult] | None = None
     errors: list[JobError] | None = None
-
-
-class _BodyLimit:
-    """Answers 413 for bodies over ``max_bytes``, whether Content-Length says so or the stream does."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
-
-    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._reject(scope, send)
-            return
-        chunks, size = [], 0
-        while True:  # read (at most max_bytes) up front, then replay it to the app
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            body = message.get("body", b"")
-            size += len(body)
-            if size > self.max_bytes:
-                await self._reject(scope, send)
-                return
-            chunks.append(body)
-            if not message.get("more_body"):
-                break
-        data, replayed = b"".join(chunks), False
-
-        async def replay() -> dict[str, Any]:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": data, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
-
-    async def _reject(self, scope: Scope, send: Any) -> None:
-        body = json.dumps({"detail": f"request body is over the {self.max_bytes}-byte limit"}).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                                (b"connection", b"close")]})
-        await send({"type": "http.response.body", "body": body})
 
 
 class _Metrics:
@@ -189,17 +148,16 @@ def create_app(
     def service() -> SummarizerService:
         return state["service"]
 
-    @app.exception_handler(IntakeError)
-    async def _intake_error(request: Request, exc: IntakeError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc), "kind": "input"}, status_code=422)
+    app.state.metrics = metrics  # for the server's connection-limit counter (summarizer serve)
+    install_error_handlers(app)
 
-    @app.exception_handler(LLMError)
-    async def _llm_error(request: Request, exc: LLMError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc), "kind": error_kind(exc)}, status_code=502)
-
-    @v1.post("/summaries", response_model=ArticleSummary, summary="Summarize one article")
-    async def create_summary(article: ArticleIn) -> ArticleSummary:
-        return await service().summarize(article)
+    @v1.post(
+        "/summaries", response_model=ArticleSummary, summary="Summarize one article",
+        responses={413: {"description": "Article over the input-size limit or the per-article cost cap"},
+                   422: {"description": "Article refused by intake (empty, binary) or invalid request"}},
+    )
+    async def create_summary(article: ArticleIn) -> Response:
+        return await json_response(await service().summarize(article))
 
     @v1.post("/jobs", status_code=202, response_model=JobOut, response_model_exclude_none=True, summary="Start a batch job")
     async def create_job(body: JobCreate) -> dict[str, Any]:
@@ -212,11 +170,13 @@ def create_app(
         return job.view(include_results=False)
 
     @v1.get("/jobs/{job_id}", response_model=JobOut, response_model_exclude_none=True, summary="A job's status and results")
-    async def get_job(job_id: str, results: bool = True) -> dict[str, Any]:
+    async def get_job(job_id: str, results: bool = True) -> Response:
         job = state["jobs"].get(job_id)
         if job is None:
             raise HTTPException(404, f"no job {job_id!r} (unknown or evicted)")
-        return job.view(include_results=results)
+        # a finished job may hold a thousand summaries: built and encoded off the event loop
+        body = await asyncio.to_thread(_job_body, job, results)
+        return Response(body, media_type="application/json")
 
     @app.get("/healthz", summary="Liveness and configuration")
     async def healthz() -> dict[str, Any]:
@@ -227,6 +187,16 @@ def create_app(
         return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
     app.include_router(v1)
-    app.add_middleware(_BodyLimit, max_bytes=max_body_bytes)  # type: ignore[arg-type]
-    app.add_middleware(_Metrics, metrics=metrics)  # type: ignore[arg-type]  # outermost: counts 413s too
+    app.add_middleware(RequestBodyGuard, max_bytes=max_body_bytes)  # type: ignore[arg-type]
+    app.add_middleware(CatchAll)  # type: ignore[arg-type]
+    app.add_middleware(_Metrics, metrics=metrics)  # type: ignore[arg-type]  # outermost: counts 413s and 500s too
     return app
+
+
+def _job_body(job: Job, include_results: bool) -> bytes:
+    """The job's JSON, its envelope without null fields (summaries keep theirs, as /v1/summaries)."""
+    view = {k: v for k, v in job.view(include_results=include_results).items() if v is not None}
+    for key in ("results", "errors"):
+        if key in view:
+            view[key] = [{k: v for k, v in item.items() if v is not None} for item in view[key]]
+    return json_bytes(view)

@@ -27,6 +27,11 @@ class ServiceMetrics:
         self.reasks = Counter("summarizer_reasks_total", "Validation re-asks.", registry=r)
         self.tokens = Counter("summarizer_tokens_total", "Provider tokens, by kind.", ["kind"], registry=r)
         self.jobs = Gauge("summarizer_jobs", "Batch jobs held, by status.", ["status"], registry=r)
+        self.connections_closed = Counter(
+            "summarizer_connections_closed_total", "Client connections closed by a server limit, by reason.", ["reason"], registry=r
+        )
+        for reason in ("header_timeout", "body_timeout", "connection_limit"):
+            self.connections_closed.labels(reason)
         for outcome in ("ok", "failed", "cached"):
             self.articles.labels(outcome)
         for kind in ("prompt", "completion"):
@@ -48,6 +53,10 @@ class ServiceMetrics:
         self.articles.labels("failed").inc()
         if usage is not None:
             self.usage(usage)
+
+    def connection_closed(self, reason: str) -> None:
+        """Called by the server (``server.ConnectionGuard``) for each connection a limit closed."""
+        self.connections_closed.labels(reason).inc()
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

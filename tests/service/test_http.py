@@ -2,44 +2,19 @@
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
-import uvicorn
 
 from summarizer.loopback import LoopbackProvider, running
 from summarizer.service.http import create_app
 
 from ..batch.support import VALIDATOR, article_text, responder, settings_for
+from .support import ServedApp
 
 TOKEN = "test-token-123"
-
-
-class _Server:
-    def __init__(self, app) -> None:  # noqa: ANN001
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        self.sock = sock
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, daemon=True)
-
-    def __enter__(self) -> str:
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            assert time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.02)
-        return f"http://127.0.0.1:{self.port}"
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        self.sock.close()
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +27,9 @@ def api(provider: LoopbackProvider, tmp_path_factory: pytest.TempPathFactory) ->
     with running(provider) as srv:
         settings = settings_for(srv.base_url, tmp_path_factory.mktemp("svc"), concurrency=4)
         app = create_app(settings, token=TOKEN, max_body_bytes=64 * 1024, max_job_articles=20)
-        with _Server(app) as base, httpx.Client(base_url=base, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30) as c:
+        with ServedApp(app) as served, httpx.Client(base_url=served.url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30) as c:
             yield c
+            assert not served.log.tracebacks(), served.log.tracebacks()
 
 
 def test_healthz_needs_no_token(api: httpx.Client) -> None:
