@@ -141,13 +141,18 @@ class Sentence:
     text: str
 
 
-def glean_sentences(document: Document, targets: list[NumericTarget], span: tuple[int, int], limit: int) -> list[Sentence]:
-    """Target-like sentences inside ``span`` (offsets into ``document.text``) holding a number no
-    target covers: the recall hints, as whole sentences the model can quote from."""
-    out: list[Sentence] = []
-    for lo, hi in find_candidate_sentences(document, targets):
-        if lo >= span[0] and hi <= span[1] and len(out) < limit:
-            out.append(Sentence(f"S{len(out) + 1}", lo, hi, document.text[lo:hi]))
+def glean_sentences(
+    document: Document, targets: list[NumericTarget], spans: list[tuple[int, int]], limit: int, mentions: Any = None
+) -> list[list[Sentence]]:
+    """For each chunk span (offsets into ``document.text``), the target-like sentences inside it
+    holding a number no target covers — the recall hints as whole sentences the model can quote
+    from — at most ``limit`` per chunk. One pass over the document for all chunks.
+    ``mentions``: the scan of ``document.raw`` already made, reused when nothing was cleaned."""
+    found = find_candidate_sentences(document, targets, raw_mentions=mentions)
+    out: list[list[Sentence]] = []
+    for start, end in spans:
+        mine = [(lo, hi) for lo, hi in found if lo >= start and hi <= end][:limit]
+        out.append([Sentence(f"S{i + 1}", lo, hi, document.text[lo:hi]) for i, (lo, hi) in enumerate(mine)])
     return out
 
 

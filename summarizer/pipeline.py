@@ -287,14 +287,14 @@ class Pipeline:
         made_requests = stats.requests
         warnings = [*document.warnings, *(n for a in answers for n in a.notes)]
 
-        merged = Grounded()
         answered_notes = len(stats.notes)
-        for request, answer in zip(plan.requests, answers):
-            grounded = await asyncio.to_thread(grounder.ground, answer.extraction)
-            if self.followups_enabled and answer.answer_text is not None:
-                warnings += await self._follow_up(grounder, grounded, merged, request, answer, stats)
-            merged.extend(grounded)
+        grounded = [await asyncio.to_thread(grounder.ground, a.extraction) for a in answers]
+        if self.followups_enabled:
+            warnings += await self._follow_up(grounder, grounded, plan, answers, stats)
         warnings += stats.notes[answered_notes:]  # what the follow-ups noted
+        merged = Grounded()
+        for g in grounded:
+            merged.extend(g)
         summary_stats = await asyncio.to_thread(
             grounder.finish, merged, require_grounding=s.require_grounding, min_share=s.min_grounded_share
         )
@@ -338,35 +338,47 @@ class Pipeline:
         )
 
     async def _follow_up(
-        self, grounder: Grounder, grounded: Grounded, merged: Grounded, request: PlannedRequest, answer: ChunkAnswer, stats: CallStats
+        self, grounder: Grounder, grounded: list[Grounded], plan: Plan, answers: list[ChunkAnswer], stats: CallStats
     ) -> list[str]:
+        """The quote-fix and gleaning turns of every chunk: requests concurrently, grounding in a
+        worker thread one chunk at a time (the grounder's cursors are shared)."""
         s = self.settings
         notes: list[str] = []
+        chunks = [i for i, a in enumerate(answers) if a.answer_text is not None]
         if s.ground_reask:
-            problems = quote_problems(grounded, s.max_followup_items)
-            if problems:
-                instruction = self.prompts.reask_quotes([p.as_prompt() for p in problems])
-                data = await self._followup(request, answer, instruction, QuoteFixes, "ground_reask", stats)
-                if data is not None:
-                    notes += await asyncio.to_thread(apply_quote_fixes, grounder, grounded, problems, data)
-        if s.glean:
-            span = (request.context.start, request.context.end)
-            sentences = await asyncio.to_thread(
-                glean_sentences, grounder.document, [*merged.targets, *grounded.targets], span, s.max_followup_items
+            problems = {i: quote_problems(grounded[i], s.max_followup_items) for i in chunks}
+            asks = {i: self.prompts.reask_quotes([p.as_prompt() for p in ps]) for i, ps in problems.items() if ps}
+            replies = await asyncio.gather(
+                *(self._followup(plan.requests[i], answers[i], text, QuoteFixes, "ground_reask", stats) for i, text in asks.items())
             )
-            if sentences:
-                instruction = self.prompts.glean([{"ref": x.ref, "text": x.text} for x in sentences])
-                data = await self._followup(request, answer, instruction, Gleaned, "glean", stats)
+            for i, data in zip(asks, replies):
                 if data is not None:
-                    drafts, invalid = gleaned_targets(data)
-                    found = Grounded()
-                    for d in drafts:
-                        await asyncio.to_thread(grounder.target, d, found)
-                    grounded.targets += found.targets
-                    grounded.goals += found.goals
-                    grounded.warnings += found.warnings
-                    notes.append(f"gleaning: {len(found.targets)} target(s) added from {len(sentences)} hinted sentence(s)"
-                                 + (f", {invalid} invalid item(s) dropped" if invalid else ""))
+                    notes += await asyncio.to_thread(apply_quote_fixes, grounder, grounded[i], problems[i], data)
+        if s.glean and chunks:
+            targets = [t for g in grounded for t in g.targets]
+            spans = [(plan.requests[i].context.start, plan.requests[i].context.end) for i in chunks]
+            mentions = grounder.checker.mentions
+            per_chunk = await asyncio.to_thread(glean_sentences, grounder.document, targets, spans, s.max_followup_items, mentions)
+            asks = {i: sentences for i, sentences in zip(chunks, per_chunk) if sentences}
+            replies = await asyncio.gather(
+                *(
+                    self._followup(plan.requests[i], answers[i], self.prompts.glean([{"ref": x.ref, "text": x.text} for x in sentences]),
+                                   Gleaned, "glean", stats)
+                    for i, sentences in asks.items()
+                )
+            )
+            for (i, sentences), data in zip(asks.items(), replies):
+                if data is None:
+                    continue
+                drafts, invalid = gleaned_targets(data)
+                found = Grounded()
+                for d in drafts:
+                    await asyncio.to_thread(grounder.target, d, found)
+                grounded[i].targets += found.targets
+                grounded[i].goals += found.goals
+                grounded[i].warnings += found.warnings
+                notes.append(f"gleaning: {len(found.targets)} target(s) added from {len(sentences)} hinted sentence(s)"
+                             + (f", {invalid} invalid item(s) dropped" if invalid else ""))
         return notes
 
     async def _cross_check(self, plan: Plan, merged: Grounded) -> CrossCheck:

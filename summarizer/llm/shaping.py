@@ -172,15 +172,10 @@ class Shaper:
 
     def answer_text(self, completion: Any) -> tuple[str | None, str | None]:
         """``(text, finish_reason)`` of a completion: the tool call's arguments or the message content."""
-        choices = getattr(completion, "choices", None) or []
-        if not choices:
-            return None, None
-        choice = choices[0]
-        message = choice.message
-        calls = getattr(message, "tool_calls", None) or []
-        if calls and getattr(calls[0], "function", None) is not None:
-            return calls[0].function.arguments, choice.finish_reason
-        return message.content, choice.finish_reason
+        from .transport import Completion
+
+        c = Completion.of(completion)
+        return c.text, c.finish_reason
 
 
 def answer_schema_json(model: type[BaseModel]) -> str:

@@ -16,7 +16,9 @@ usage in the stream, tokens are estimated (``estimated_usage`` is set).
 
 from __future__ import annotations
 
+import json
 import time
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any, AsyncContextManager, Protocol
 
@@ -38,6 +40,52 @@ _MALFORMED_MARKERS = (
     "field required", "unsupported", "not supported", "invalid request", "invalid_request",
     "failed to parse grammar", "json_schema", "response_format",
 )
+
+
+class MalformedResponse(Exception):
+    """A 200 whose body is not a chat completion (a proxy's error page, a cut connection)."""
+
+
+@dataclass
+class Completion:
+    """What the client needs of a chat completion: the answer text (content or the first tool
+    call's arguments), why it ended, and the usage. Built from the response JSON directly: an
+    SDK model object per answer costs more CPU than everything else the client does."""
+
+    text: str | None
+    finish_reason: str | None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    estimated_usage: bool = False
+    body: dict[str, Any] | None = None
+
+    @classmethod
+    def of(cls, obj: Any) -> "Completion":
+        """From a response body (dict), an openai ``ChatCompletion``, or a ``Completion``."""
+        if isinstance(obj, Completion):
+            return obj
+        if isinstance(obj, dict):
+            return cls._from_body(obj)
+        if hasattr(obj, "model_dump"):
+            return cls._from_body(obj.model_dump(mode="json"), estimated=bool(getattr(obj, "_estimated_usage", False)))
+        raise MalformedResponse(f"not a chat completion: {type(obj).__name__}")
+
+    @classmethod
+    def _from_body(cls, body: dict[str, Any], estimated: bool = False) -> "Completion":
+        choices = body.get("choices") or []
+        if not isinstance(choices, list):
+            raise MalformedResponse("the answer has no choices")
+        text = finish = None
+        if choices and isinstance(choices[0], dict):
+            message = choices[0].get("message") or {}
+            finish = choices[0].get("finish_reason")
+            calls = message.get("tool_calls") or []
+            if calls and isinstance(calls[0], dict) and isinstance(calls[0].get("function"), dict):
+                text = calls[0]["function"].get("arguments")
+            else:
+                text = message.get("content")
+        usage = body.get("usage") or {}
+        return cls(text, finish, int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0), estimated, body)
 
 
 class RequestTicket(Protocol):
@@ -68,7 +116,7 @@ def is_malformed_request(exc: BaseException) -> bool:
 
 
 def is_transient(exc: BaseException) -> bool:
-    if isinstance(exc, (openai.APIConnectionError, openai.APITimeoutError)):
+    if isinstance(exc, (openai.APIConnectionError, openai.APITimeoutError, MalformedResponse)):
         return True
     if isinstance(exc, openai.APIStatusError):
         return exc.status_code in _RETRYABLE_STATUS and not is_malformed_request(exc)
@@ -116,6 +164,8 @@ def describe(exc: BaseException, secret: str | None = None) -> str:
     elif isinstance(exc, openai.APIConnectionError):
         cause = exc.__cause__
         text = f"cannot connect ({type(cause).__name__ if cause else 'connection error'}: {cause or exc})"
+    elif isinstance(exc, MalformedResponse):
+        text = f"the provider's answer was not a chat completion ({exc})"
     else:
         text = f"{type(exc).__name__}: {exc}"
     return " ".join(redact(text, [secret]).split())[:400]
@@ -178,7 +228,7 @@ class Transport:
             if is_malformed_request(exc) and self.hint:
                 reason = f"{reason}; {self.hint}"
             raise RequestRejected(f"{reason} (the provider refused the request itself; not retried)", stats) from None
-        except openai.APIError as exc:
+        except (openai.APIError, MalformedResponse) as exc:
             raise ProviderError(describe(exc, self.secret), stats) from None
         raise AssertionError("unreachable: tenacity reraises")
 
@@ -192,16 +242,24 @@ class Transport:
             except openai.APIStatusError as exc:
                 ticket.rejected(exc.status_code, retry_after_seconds(exc))
                 raise
-            except openai.APIError:
+            except (openai.APIError, MalformedResponse):
                 ticket.rejected(None, None)
                 raise
-            usage = getattr(response, "usage", None)
-            ticket.completed(getattr(usage, "prompt_tokens", 0) or 0, getattr(usage, "completion_tokens", 0) or 0)
+            ticket.completed(response.prompt_tokens, response.completion_tokens)
             return response
 
-    async def _create(self, kwargs: dict[str, Any]) -> Any:
+    async def _create(self, kwargs: dict[str, Any]) -> Completion:
         if not self.stream:
-            return await self.client.chat.completions.create(**kwargs)
+            # The body is plain JSON already: posted as it is (the SDK's params transformation and
+            # response models cost more CPU per request than the rest of the client).
+            raw = await self.client.post("/chat/completions", body=kwargs, cast_to=bytes)
+            try:
+                body = json.loads(raw)
+            except (ValueError, UnicodeDecodeError) as exc:
+                raise MalformedResponse(f"not JSON: {str(exc)[:80]}") from None
+            if not isinstance(body, dict):
+                raise MalformedResponse("not a JSON object")
+            return Completion.of(body)
         state: ChatCompletionStreamState[Any] = ChatCompletionStreamState()
         stream = await self.client.chat.completions.create(
             **kwargs, stream=True, stream_options={"include_usage": True}
@@ -212,27 +270,19 @@ class Transport:
         finally:
             await stream.close()  # on timeout or cancel: the server sees the disconnect and stops
         completion = state.get_final_completion()
-        if completion.usage is None:
-            from openai.types import CompletionUsage
-
-            text = "".join(c.message.content or "" for c in completion.choices)
-            text += "".join(
-                (t.function.arguments or "") for c in completion.choices for t in (c.message.tool_calls or [])
-            )
-            prompt = estimate_tokens(kwargs.get("messages") or [])
-            out = estimate_tokens([{"content": text}])
-            completion.usage = CompletionUsage(prompt_tokens=prompt, completion_tokens=out, total_tokens=prompt + out)
-            object.__setattr__(completion, "_estimated_usage", True)
-        return completion
+        result = Completion.of(completion)
+        if completion.usage is None:  # the server reports no usage in streams: estimate it
+            result.prompt_tokens = estimate_tokens(kwargs.get("messages") or [])
+            result.completion_tokens = estimate_tokens([{"content": result.text or ""}])
+            result.estimated_usage = True
+        return result
 
     @staticmethod
-    def _count(response: Any, kwargs: dict[str, Any], stats: CallStats, step: str) -> None:
+    def _count(response: Completion, kwargs: dict[str, Any], stats: CallStats, step: str) -> None:
         stats.completions += 1
-        usage = getattr(response, "usage", None)
-        if usage is not None:
-            p, c = usage.prompt_tokens or 0, usage.completion_tokens or 0
-            stats.prompt_tokens += p
-            stats.completion_tokens += c
-            s = stats.step(step)
-            s.prompt_tokens += p
-            s.completion_tokens += c
+        p, c = response.prompt_tokens, response.completion_tokens
+        stats.prompt_tokens += p
+        stats.completion_tokens += c
+        s = stats.step(step)
+        s.prompt_tokens += p
+        s.completion_tokens += c
