@@ -377,8 +377,9 @@ class Pipeline:
                 grounded[i].targets += found.targets
                 grounded[i].goals += found.goals
                 grounded[i].warnings += found.warnings
-                notes.append(f"gleaning: {len(found.targets)} target(s) added from {len(sentences)} hinted sentence(s)"
-                             + (f", {invalid} invalid item(s) dropped" if invalid else ""))
+                if found.targets or invalid:
+                    notes.append(f"gleaning: {len(found.targets)} target(s) added from {len(sentences)} hinted sentence(s)"
+                                 + (f", {invalid} invalid item(s) dropped" if invalid else ""))
         return notes
 
     async def _cross_check(self, plan: Plan, merged: Grounded) -> CrossCheck:

@@ -13,7 +13,7 @@ SEEDS_GOLD = FIXTURES / "gold" / "seeds.gold.json"
 
 def test_seeds_gold_covers_every_seed_article() -> None:
     g = load_gold(SEEDS_GOLD)
-    assert g.origin and g.origin.startswith("derived from shared/gold/seeds.json")
+    assert g.origin and g.origin.startswith("derived from the annotators' seed gold")
     assert [a.name for a in g.articles] == SEEDS
     for a in g.articles:
         assert (ROOT / a.input).resolve() == (ARTICLES / f"{a.name}.txt").resolve()

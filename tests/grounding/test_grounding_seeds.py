@@ -1,4 +1,4 @@
-"""Ground the five seed articles with realistic drafts written from ../shared/gold/seeds.json."""
+"""Ground the five seed articles with realistic drafts written from the seeds' gold (fixtures/gold/seeds.gold.json)."""
 
 from __future__ import annotations
 
