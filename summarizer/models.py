@@ -270,7 +270,10 @@ class GroundingSummary(BaseModel):
     """How much of a record is tied to the source; below the floor the record is low-confidence."""
 
     items_total: int = 0
-    items_grounded: int = 0
+    items_grounded: int = Field(default=0, description="Items with evidence in the source (re-grounded targets included).")
+    items_quote_found: int = Field(
+        default=0, description="Items whose own quote, as the model gave it, was found in the source (what the floor judges)."
+    )
     targets_total: int = 0
     targets_verified: int = 0
     targets_misplaced: int = 0

@@ -137,13 +137,16 @@ def summarize_grounding(grounded: Grounded, min_share: float) -> GroundingSummar
     summary = GroundingSummary(
         items_total=len(items),
         items_grounded=sum(1 for x in items if x.evidence.match != "none"),
+        items_quote_found=sum(1 for x in items if x.evidence.match != "none" and x.evidence.model_quote is None),
         targets_total=len(targets),
         targets_verified=sum(1 for t in targets if t.verification == "verified"),
         targets_misplaced=sum(1 for t in targets if t.verification == "misplaced"),
         targets_not_in_article=sum(1 for t in targets if t.verification == "not_in_article"),
     )
-    if items and summary.items_grounded / len(items) < min_share:
-        summary.reasons.append(f"{summary.items_grounded} of {len(items)} items grounded (floor {min_share:.0%})")
+    if items and summary.items_quote_found / len(items) < min_share:
+        summary.reasons.append(
+            f"the model's quotes of {summary.items_quote_found} of {len(items)} items are in the article (floor {min_share:.0%})"
+        )
     checked = summary.targets_verified + summary.targets_misplaced + summary.targets_not_in_article
     if checked and (summary.targets_verified + summary.targets_misplaced) / checked < min_share:
         summary.reasons.append(

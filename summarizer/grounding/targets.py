@@ -106,8 +106,14 @@ class TargetChecker:
 
     @classmethod
     def has_number(cls, draft: TargetDraft) -> bool:
-        """Whether the target states a number at all (else it is a goal, not a numeric target)."""
-        return cls.written_number(draft) is not None or draft.value is not None
+        """Whether the target states a number at all (else it is a goal, not a numeric target):
+        in ``value_text``, or — when the model put words there — a ``value`` its quote states.
+        ("全面提升" with value 1 is a goal with an invented number, not a target.)"""
+        if cls.written_number(draft) is not None:
+            return True
+        return draft.value is not None and any(
+            m.kind == "number" and _same(m.value, draft.value) for m in scan(draft.quote)
+        )
 
     def check(self, draft: TargetDraft, evidence: Evidence) -> tuple[NumericTarget, list[str]]:
         label = draft.metric or draft.value_text
