@@ -14,8 +14,11 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, repeat
 
 import opencc
 
@@ -43,17 +46,26 @@ def is_han(ch: str) -> bool:
     return bool(ch) and ("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff")
 
 
+_HAN_RUN = re.compile(f"[{_HAN}]")
+_SPACE = re.compile(r"\s")
+
+
 def cjk_ratio(text: str) -> float:
-    chars = [c for c in text if not c.isspace()]
-    return sum(is_han(c) for c in chars) / len(chars) if chars else 0.0
+    """Share of Han characters among the non-space characters of ``text``."""
+    chars = len(text) - len(_SPACE.findall(text))
+    return len(_HAN_RUN.findall(text)) / chars if chars else 0.0
 
 
 @dataclass(frozen=True)
 class Normalized:
-    """``text`` plus ``index[i]``: offset in the source of the character that produced ``text[i]``."""
+    """``text`` plus ``index[i]``: offset in the source of the character that produced ``text[i]``.
+
+    ``index`` is a compact sequence (``range`` when nothing moved, else an ``array``), never
+    mutated; ``index`` is non-decreasing, so ``bisect`` works on it.
+    """
 
     text: str
-    index: list[int]
+    index: Sequence[int]
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:
         """Source span covering normalized ``text[start:end]`` (``end`` exclusive, ``end > start``)."""
@@ -79,31 +91,92 @@ def normalize(text: str, *, fold: bool = True, spaces: str = "drop") -> Normaliz
 
     ``fold``: also unify punctuation/quotes and case (for matching; the scanner keeps them).
     ``spaces``: ``"drop"`` removes all whitespace (matching must not care where spaces fall,
-    e.g. "11 号" vs "11号"), ``"collapse"`` keeps one space per run (word-level fuzzy),
-    ``"keep"`` leaves whitespace alone (scanner).
+    e.g. "11 号" vs "11号"), ``"collapse"`` turns each run of source whitespace into one space
+    and drops leading/trailing runs (word-level fuzzy), ``"keep"`` leaves whitespace alone
+    (scanner). In ``drop`` and ``collapse`` mode, spaces that a compatibility character expands
+    to (NFKC of "¨" is " ̈") are dropped, so spaces only ever come from source whitespace.
+
+    Linear and mostly in C (``str.translate`` and ``itertools``): the mapping is computed once
+    per distinct character, then applied to the whole text; only the positions where one
+    source character does not give exactly one output character need an explicit index.
     """
-    skip = bytearray(len(text))
-    for m in PINYIN_RE.finditer(text):
-        skip[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
-    chars: list[str] = []
-    index: list[int] = []
-    for i, ch in enumerate(text):
-        if skip[i]:
-            continue
-        if ch.isspace() and spaces != "keep":
-            if spaces == "collapse" and chars and chars[-1] != " ":
-                chars.append(" ")
-                index.append(i)
-            continue
-        for c in _fold_char(ch, fold):
-            if c.isspace() and spaces == "drop":
-                continue
-            chars.append(c)
-            index.append(i)
-    if spaces == "collapse" and chars and chars[-1] == " ":
-        chars.pop()
-        index.pop()
-    return Normalized("".join(chars), index)
+    if spaces not in ("drop", "collapse", "keep"):
+        raise ValueError(f"normalize: spaces must be 'drop', 'collapse' or 'keep', not {spaces!r}")
+    n = len(text)
+    table: dict[int, str] = {}
+    lengths: dict[int, str] = {}
+    irregular = False  # some character gives 0 or 2+ output characters
+    multi: list[str] = []  # characters that give 2+
+    for ch in set(text):
+        out = _map_char(ch, fold, spaces)
+        if out != ch:
+            table[ord(ch)] = out
+        lengths[ord(ch)] = chr(len(out))
+        irregular = irregular or len(out) != 1
+        if len(out) > 1:
+            multi.append(ch)
+    # source ranges dropped outright: pinyin annotations; in collapse mode every whitespace
+    # character after the first of its run, and leading/trailing runs
+    cuts = [m.span() for m in PINYIN_RE.finditer(text)]
+    if spaces == "collapse":
+        cuts += [m.span() for m in _WS_REPEAT.finditer(text)]
+        lead = len(text) - len(text.lstrip())
+        trail = len(text.rstrip())
+        if lead:
+            cuts.append((0, lead))
+        if trail < n:
+            cuts.append((trail, n))
+    if not cuts and not irregular:
+        return Normalized(text.translate(table), range(n))
+    counts = bytearray(text.translate(lengths), "latin-1")
+    kept = text
+    if cuts:
+        cuts = _merge_spans(cuts)
+        for a, b in cuts:
+            counts[a:b] = bytes(b - a)
+        pieces, pos = [], 0
+        for a, b in cuts:
+            pieces.append(text[pos:a])
+            pos = b
+        pieces.append(text[pos:])
+        kept = "".join(pieces)
+    index = array("q")
+    pos = 0
+    if multi:  # rare characters that expand (… -> ..., ㎡ -> m2): repeat their offset
+        for m in re.finditer("[" + "".join(re.escape(c) for c in multi) + "]", text):
+            p = m.start()
+            index.extend(compress(range(pos, p), counts[pos:p]))
+            index.extend(repeat(p, counts[p]))
+            pos = p + 1
+    index.extend(compress(range(pos, n), counts[pos:]))
+    return Normalized(kept.translate(table), index)
+
+
+_WS_REPEAT = re.compile(r"(?<=\s)\s+")
+
+
+def _merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        elif b > a:
+            out.append((a, b))
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _map_char(ch: str, fold: bool, spaces: str) -> str:
+    """What one source character becomes under the given options."""
+    if ch.isspace():
+        if spaces == "drop":
+            return ""
+        if spaces == "collapse":
+            return " "
+    out = _fold_char(ch, fold)
+    if spaces != "keep" and any(c.isspace() for c in out):
+        out = "".join(c for c in out if not c.isspace())
+    return out
 
 
 def match_key(text: str) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Literal
 
 import cn2an
@@ -47,8 +48,16 @@ class NumberMention:
 
 # --------------------------------------------------------------------------- vocabulary
 
-ZH_SCALES = {"万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3, "百": 1e2}
-EN_SCALES = {"trillion": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6, "thousand": 1e3, "hundred": 1e2}
+# Scales are exact integers: values are computed in Decimal from the digits as written, then
+# converted once (18.4 * 1e8 in floats is 1839999999.9999998; Decimal gives 1840000000).
+ZH_SCALES = {"万亿": 10**12, "千亿": 10**11, "百亿": 10**10, "亿": 10**8, "千万": 10**7, "百万": 10**6, "万": 10**4, "千": 10**3, "百": 10**2}
+EN_SCALES = {"trillion": 10**12, "billion": 10**9, "bn": 10**9, "tn": 10**12, "million": 10**6, "mn": 10**6, "thousand": 10**3, "hundred": 10**2}
+# One-letter scales, only right after a currency prefix with no space: US$1.2m, $3b, ¥5k.
+GLUED_SCALES = {"m": 10**6, "b": 10**9, "k": 10**3}
+# Units written right after the digits, no space (8000P of computing power, 50MW, 3km).
+GLUED_UNITS = sorted(
+    "P PB EB TB GB PF EFLOPS PFLOPS MW GW kW KW TW MWh GWh kWh TWh km kg mm cm m2 m3 t ha".split(), key=len, reverse=True
+)
 EN_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
@@ -64,7 +73,7 @@ EN_CURRENCY = {"yuan": "CNY", "rmb": "CNY", "renminbi": "CNY", "cny": "CNY", "us
 PREFIX_CURRENCY = {"us$": "USD", "hk$": "HKD", "$": "USD", "¥": "CNY", "rmb": "CNY", "cny": "CNY", "€": "EUR"}
 # Measure words that make a bare Chinese numeral a quantity (一些/一直 are not). Longest first.
 ZH_MEASURES = sorted(
-    "平方公里 平方米 公里 千米 公顷 千瓦 兆瓦 吉瓦 小时 个月 人次 个 家 亩 颗 项 名 人 位 所 座 条 台 套 户 件 "
+    "平方公里 平方米 立方米 公里 千米 公顷 千瓦 兆瓦 吉瓦 千克 微克 毫克 公斤 小时 个月 人次 个 家 亩 颗 项 名 人 位 所 座 条 台 套 户 件 "
     "次 种 类 支 块 间 张 吨 米 倍 岁 年 月 天 周 层 辆 艘 架 部 场 轮 篇 本 大".split(),
     key=len,
     reverse=True,
@@ -111,18 +120,25 @@ _EN_NUM_WORDS = "|".join(sorted(EN_WORDS, key=len, reverse=True))
 _EN_SCALE_RE = "|".join(EN_SCALES)
 
 _START = re.compile(rf"(?<![A-Za-z0-9_.])\d|[{_ZH_DIGITS}]|(?<![A-Za-z])(?:{_EN_NUM_WORDS})(?![A-Za-z])", re.I)
+_GLUED = "|".join(re.escape(u) for u in GLUED_UNITS)
 _OPERAND = re.compile(
-    rf"(?P<ar>{_AR})(?![A-Za-z0-9_]|\.[A-Za-z])(?P<zs>万亿|千亿|百亿|亿|千万|百万|万|千|百)?"
+    rf"(?P<ar>{_AR})"
+    rf"(?:(?P<glued_scale>bn|mn|tn|[mbk])(?![A-Za-z0-9_])|(?P<glued_unit>{_GLUED})(?![A-Za-z0-9_])|(?![A-Za-z0-9_]|\.[A-Za-z]))"
+    rf"(?P<zs>万亿|千亿|百亿|亿|千万|百万|万|千|百)?"
     rf"|(?P<zh>{_ZHN})"
-    rf"|(?P<en>{_EN_NUM_WORDS})(?![A-Za-z])",
-    re.I,
+    rf"|(?P<en>(?i:{_EN_NUM_WORDS}))(?![A-Za-z])",
 )
-_EN_SCALE_AFTER = re.compile(rf"\s*(?P<s>{_EN_SCALE_RE})(?![A-Za-z])", re.I)
+# "10 billion", "10-billion" (hyphenated compound: a 10-billion-yuan fund)
+_EN_SCALE_AFTER = re.compile(rf"(?:\s*|-)(?P<s>{_EN_SCALE_RE})(?![A-Za-z])", re.I)
 _APPROX = re.compile(r"(?:余|多)")
-_RANGE_SEP = re.compile(r"\s*(?:-|~|至|到|(?<=\s)to(?=\s))\s*", re.I)
-_PERCENT = re.compile(r"\s*(?:%|percent(?![A-Za-z])|per cent(?![A-Za-z]))", re.I)
-_PP = re.compile(r"\s*(?:个百分点|百分点|percentage points?(?![A-Za-z]))", re.I)
-_EN_UNIT = re.compile(r"\s+(?P<w>[A-Za-z][A-Za-z\-]*)")
+_RANGE_SEP = re.compile(r"\s*(?:-|~|—|–|至|到|(?<=\s)to(?=\s))\s*", re.I)
+_PERCENT = re.compile(r"(?:\s*|-)(?:%|percent(?![A-Za-z])|per cent(?![A-Za-z]))", re.I)
+_PP = re.compile(r"(?:\s*|-)(?:个百分点|百分点|percentage[\s-]points?(?![A-Za-z]))", re.I)
+_EN_UNIT = re.compile(r"(?:[ \t]+|-)(?P<w>[A-Za-z][A-Za-z\-]*)")  # never across a line break
+_ZH_SCALE_AFTER = re.compile(r"万亿|亿|万|千")
+_BETWEEN = re.compile(r"between\s+$", re.I)
+_SYMBOL = re.compile(r"(?:us\$|hk\$|rmb\s*|cny\s*|\$|¥|€)", re.I)
+_AND = re.compile(r"\s+and\s+", re.I)
 _DATE = re.compile(
     r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*[日号]?"
     r"|\d{4}年\d{1,2}月"
@@ -144,12 +160,17 @@ _CLOSE_QUOTES = "”\"'’」』"
 
 def parse_chinese(run: str) -> float | None:
     """Value of a Chinese (or Chinese/Arabic mixed) numeral via cn2an; None if it is not one."""
+    value = _parse_chinese(run)
+    return None if value is None else float(value)
+
+
+def _parse_chinese(run: str) -> Decimal | None:
     run = run.replace("〇", "零")
     if run[0] in "百千万亿":  # 百亿, 千万, 万亿: the leading 一 is implied
         run = "一" + run
     try:
-        return float(cn2an.cn2an(run, "smart"))
-    except (ValueError, KeyError, IndexError):
+        return Decimal(str(cn2an.cn2an(run, "smart")))
+    except (ValueError, KeyError, IndexError, ArithmeticError):
         return None
 
 
@@ -171,37 +192,49 @@ def _starts(text: str, pos: int, options) -> str | None:
 class _Operand:
     start: int
     end: int
-    value: float
+    value: Decimal  # exact: digits as written times an integer scale
     scale: str | None
     source: str  # "ar", "zh", "en"
     raw: str
+    unit: str | None = None  # glued unit (8000P, 50MW)
 
 
-def _operand(s: str, pos: int) -> _Operand | None:
+def _operand(s: str, pos: int, *, currency_before: bool = False) -> _Operand | None:
     m = _OPERAND.match(s, pos)
     if not m:
         return None
     end = m.end()
     if m.group("ar"):
-        value = float(m.group("ar").replace(",", ""))
+        value = Decimal(m.group("ar").replace(",", ""))
         scale = m.group("zs")
-        if scale:
+        glued = m.group("glued_scale")
+        if glued:
+            low = glued.lower()
+            if low in EN_SCALES:
+                value *= EN_SCALES[low]
+            elif currency_before:  # $3b, US$1.2m
+                value *= GLUED_SCALES[low]
+            else:
+                return None  # 5m, 3k: a measure we cannot read, not a number to report
+            scale = low
+        elif scale:
             value *= ZH_SCALES[scale]
-        else:
+        elif not m.group("glued_unit"):
             es = _EN_SCALE_AFTER.match(s, end)
             if es:
                 scale = es.group("s").lower()
                 value *= EN_SCALES[scale]
                 end = es.end()
-        return _Operand(m.start(), end, value, scale, "ar", m.group(0))
+        raw = m.group("ar") + (m.group("zs") or "")  # digits (and 亿/万): what the year test reads
+        return _Operand(m.start(), end, value, scale, "ar", raw, m.group("glued_unit"))
     if m.group("zh"):
         run = m.group("zh")
-        value = parse_chinese(run)
-        if value is None:
-            return _Operand(m.start(), end, float("nan"), None, "zh", run)
-        return _Operand(m.start(), end, value, _trailing_scale(run), "zh", run)
+        parsed = _parse_chinese(run)
+        if parsed is None:
+            return None
+        return _Operand(m.start(), end, parsed, _trailing_scale(run), "zh", run)
     word = m.group("en").lower()
-    value = float(EN_WORDS[word])
+    value = Decimal(EN_WORDS[word])
     scale = None
     es = _EN_SCALE_AFTER.match(s, end)
     if es and es.group("s").lower() != word:
@@ -281,16 +314,34 @@ def scan(text: str) -> list[NumberMention]:
     return out
 
 
+def _scale_factor(name: str) -> int:
+    return ZH_SCALES.get(name) or EN_SCALES.get(name) or GLUED_SCALES[name]
+
+
+def _prefix_currency(s: str, start: int) -> tuple[str, int, bool] | None:
+    """``(code, symbol start, touching)`` for a currency symbol written before ``start``
+    ($5 million, RMB 13 billion, US$1.2bn); ``touching``: no space between symbol and digits."""
+    before = s[max(0, start - 5) : start]
+    head = before.lower().rstrip()
+    for sym, code in PREFIX_CURRENCY.items():
+        if head.endswith(sym) and (len(head) == len(sym) or not head[-len(sym) - 1].isalpha()):
+            return code, start - (len(before) - len(head)) - len(sym), len(head) == len(before)
+    return None
+
+
 def _parse(s: str, at: int, blocked: bytearray) -> tuple[NumberMention, int] | None:
     start = at
     pct_prefix = at >= 3 and s[at - 3 : at] == "百分之"
     if pct_prefix:
         start = at - 3
-    first = _operand(s, at)
-    if first is None or first.value != first.value:  # NaN: a run like 十百千万 that is no numeral
+    prefix = _prefix_currency(s, start)
+    first = _operand(s, at, currency_before=bool(prefix and prefix[2]))
+    if first is None:  # 十百千万: no numeral; 5m: a measure we cannot read
         return None
     end = first.end
-    value, value_high, scale = first.value, None, first.scale
+    value: Decimal = first.value
+    value_high: Decimal | None = None
+    scale = first.scale
     comparator: str | None = None
     is_percent = pct_prefix
     percentage_points = False
@@ -298,18 +349,30 @@ def _parse(s: str, at: int, blocked: bytearray) -> tuple[NumberMention, int] | N
     if _APPROX.match(s, end) and first.source != "en":
         end += 1
         comparator = "at_least"
+        zs = _ZH_SCALE_AFTER.match(s, end)
+        if zs and not scale:  # 200多万元: the scale comes after 多
+            value *= ZH_SCALES[zs.group()]
+            scale = zs.group()
+            end = zs.end()
     pct = _PERCENT.match(s, end)
     pct_first = bool(pct)
     if pct:
         end = pct.end()
-    # a range: 1-2个, 5~10亿元, 5%-6%, 三至五年, 5 to 10 years
-    sep = _RANGE_SEP.match(s, end)
+    # a range: 1-2个, 5~10亿元, 5%-6%, 三至五年, 5 to 10 years, between 5% and 6%
+    sep = _RANGE_SEP.match(s, end) if first.unit is None else None
+    lead = prefix[1] if prefix else start
+    if not sep and _BETWEEN.search(s, max(0, lead - 12), lead):
+        sep = _AND.match(s, end)
     if sep and not blocked[sep.end()] and comparator is None:
-        second = _operand(s, sep.end())
-        if second is not None and second.value == second.value and (second.source == "en") == (first.source == "en"):
+        at2 = sep.end()
+        symbol = _SYMBOL.match(s, at2) if prefix else None  # between $1 billion and $2 billion
+        if symbol:
+            at2 = symbol.end()
+        second = _operand(s, at2, currency_before=bool(symbol))
+        if second is not None and (second.source == "en") == (first.source == "en"):
             if second.value > value or (second.scale and not scale):
                 if second.scale and not scale:  # 5-10亿: the scale applies to both ends
-                    value *= ZH_SCALES.get(second.scale) or EN_SCALES[second.scale]
+                    value *= _scale_factor(second.scale)
                     scale = second.scale
                 value_high = second.value
                 end = second.end
@@ -325,17 +388,14 @@ def _parse(s: str, at: int, blocked: bytearray) -> tuple[NumberMention, int] | N
         end = pp.end()
         percentage_points = True
 
-    # prefix currency ($5 million, RMB 13 billion)
     prefix_currency = None
-    head = s[max(0, start - 4) : start].lower().rstrip()
-    for sym, code in PREFIX_CURRENCY.items():
-        if head.endswith(sym) and (len(head) == len(sym) or not head[-len(sym) - 1].isalpha()):
-            prefix_currency = code
-            start -= len(s[max(0, start - 4) : start]) - len(head) + len(sym)
-            break
+    if prefix:
+        prefix_currency, start = prefix[0], prefix[1]
 
-    currency, unit = prefix_currency, None
-    if not (is_percent or percentage_points):
+    currency, unit = prefix_currency, first.unit
+    if unit is not None:
+        pass  # glued: 8000P, 50MW
+    elif not (is_percent or percentage_points):
         if first.source != "en" and (zc := _starts(s, end, ZH_CURRENCY)):
             currency, unit = ZH_CURRENCY[zc]
             end += len(zc)
@@ -347,12 +407,13 @@ def _parse(s: str, at: int, blocked: bytearray) -> tuple[NumberMention, int] | N
             end += len(mw)
         elif unit is None and (w := _EN_UNIT.match(s, end)):
             word = w.group("w")
-            low = s[end : end + 25].lower().lstrip()
+            wpos = w.start("w")
+            low = s[wpos : wpos + 25].lower()
             cur = next((c for c in sorted(EN_CURRENCY, key=len, reverse=True)
                         if low.startswith(c) and not low[len(c) : len(c) + 1].isalpha()), None)
             if cur:
-                currency, unit = EN_CURRENCY[cur], s[end:].lstrip()[: len(cur)]
-                end = end + (len(s[end:]) - len(s[end:].lstrip())) + len(cur)
+                currency, unit = EN_CURRENCY[cur], s[wpos : wpos + len(cur)]
+                end = wpos + len(cur)
             elif word.lower() not in EN_STOPWORDS and word.lower() not in EN_SCALES:
                 unit = word
                 end = w.end()
@@ -379,7 +440,8 @@ def _parse(s: str, at: int, blocked: bytearray) -> tuple[NumberMention, int] | N
     yoy = any(marker in window for marker in YOY_MARKERS)
     return (
         NumberMention(
-            start=start, end=end, text=s[start:end], value=value, value_high=value_high, unit=unit,
+            start=start, end=end, text=s[start:end], value=float(value),
+            value_high=None if value_high is None else float(value_high), unit=unit,
             scale=scale, currency=currency, is_percent=is_percent, percentage_points=percentage_points,
             comparator=comparator, yoy=yoy, kind=kind,
         ),
@@ -395,13 +457,18 @@ def _mention_kind(s, start, end, first: _Operand, unit, scale, currency, percent
         return "ordinal"
     if _starts(s, first.end, ZH_LABEL_SUFFIXES) and not unit:
         return "label"
-    if (prev and prev in "+/>") or (nxt and nxt in "+/>") or s[first.end : first.end + 1] in ("+", "/"):
-        return "label"  # 1+6+3, 3+2, 1/10
+    after_first = s[first.end : first.end + 2]
+    if (prev and prev in "+/>") or (nxt and nxt in "+>") or after_first[:1] == "+" or (
+        after_first[:1] == "/" and after_first[1:2].isdigit()
+    ) or (nxt == "/" and s[end + 1 : end + 2].isdigit()):
+        return "label"  # 1+6+3, 3+2, 1/10 (but 30微克/立方米 is a unit)
     if prev and prev in _OPEN_QUOTES and not (percent or scale or currency):
         close = re.match(rf"[^{_CLOSE_QUOTES}。！？!?\n]{{0,12}}[{_CLOSE_QUOTES}]", s[end:])
         if close:
             return "label"  # “1310”, “五个突出”, “Six Major Actions”: names, not quantities
     if first.source == "zh":
+        if first.raw in ("零", "〇"):
+            return None  # 零部件, 零售: a lone 零 is part of a word
         if unit == "大" and (s[max(0, start - 2) : start] == "党的" or s.startswith(("精神", "报告", "代表"), end)):
             return "label"  # 二十大: the 20th Party Congress
         if s.startswith("是", first.end) and len(first.raw) <= 2 and not unit:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from . import pinyin
-from .clean import clean, find_date
+from .clean import clean, find_date, strip_title_furniture
 from .decode import DEFAULT_MAX_BYTES, decode_text, decode_utf8_line
 from .document import Document, OffsetMap, Removed
 from .errors import IntakeError
@@ -175,6 +175,7 @@ def from_text(
         stage, stage_map = ex.text, ex.offsets
         warnings += ex.warnings
         meta_title, meta_date, meta_site, url = ex.title, ex.date, ex.sitename, url or ex.url
+        meta_title = strip_title_furniture(meta_title) or None if meta_title else None  # "标题-新闻稿-某某网" -> 标题
     else:
         stage, stage_map = text, OffsetMap.identity(len(text))
 

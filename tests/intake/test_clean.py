@@ -35,7 +35,7 @@ def _sandwich(junk: str) -> str:
         ("    0", "comments"),
         ("0人参与 0条评论", "comments"),
         ("查看更多跟贴", "comments"),
-        ("返回顶部", "comments"),
+        ("返回顶部", "back-to-top"),
         ("2016 GoodChinaBrand | ICP: 12011751 | China Exports", "footer"),
         ("联系邮箱:tougao0769@qq.com", "footer"),
         ("编辑:钟欣玲", "credit"),
@@ -116,7 +116,8 @@ def test_body_mentioning_junk_words_survives() -> None:
         assert ln in doc.text
 
 
-def test_datelines_give_published_and_stay_in_text() -> None:
+def test_datelines_give_published_and_are_dropped_as_furniture() -> None:
+    """The date reaches the model as the prompt's "Published:" line; the line itself is page furniture."""
     cases = [
         ("来源:东莞发布2022-11-09 10:09", "2022-11-09", "东莞发布"),
         ("2023年01月27日 21:21 0人参与  0条评论", "2023-01-27", None),
@@ -127,8 +128,8 @@ def test_datelines_give_published_and_stay_in_text() -> None:
         doc = from_text(f"标题:东莞坚持制造业立市\n{line}\n{P1}\n")
         assert doc.published == iso, line
         assert doc.source == source
-        assert "0条评论" not in doc.text  # widget counters glued to the date are trimmed
-        assert iso[:4] in doc.text
+        assert line not in doc.text and iso[:4] not in doc.text
+        assert [r.reason for r in doc.removed] == ["dateline"]
 
 
 def test_title_is_first_heading_like_line() -> None:

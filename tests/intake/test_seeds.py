@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 
 import pytest
 
@@ -20,7 +21,6 @@ KEEP = {
     ],
     "001": [
         "东莞:坚持制造业立市不动摇!",
-        "来源:东莞发布2022-11-09 10:09",
         "制造业是立国之本、兴国之器、强国之基。",
         "东莞市委书记肖亚非:",
         "东莞市投资促进局局长陈顺娇",
@@ -36,28 +36,26 @@ KEEP = {
     ],
     "003": [
         "锚定高质量 奋力开新局㉝丨松山湖:着力提升创新能级 打造引领东莞高质量发展核心引擎",
-        "2023年01月27日 21:21",
         "【编前语】2023年是贯彻党的二十大精神的开局之年",
         "依托多方力量推动科技创新 形成1+1>2的新发展格局",
         "力争完成全年220亿元的招商总目标。",
         "加快构建松山湖全球招商网络。",
     ],
     "004": [
-        "Jiangmen Daily News (Reporter/Deng Shaojun Luo Pei) On February 19",
+        "On February 19, the Pengjiang District",  # the credit glued before it is cut off
         "the GDP target this year is to increase 6%",
         "Level, show greater achievements",
-        "2024-02-20 08:26:24",
     ],
 }
 
 DROP = {
     "000": ["GoodChinaBrand", "ICP"],
-    "001": ["点击右上角微信好友", "朋友圈", "请使用浏览器分享功能进行分享", "正在阅读", "首页>", "编辑:钟欣玲", "校对:李秀莹",
+    "001": ["来源:东莞发布2022-11-09 10:09", "点击右上角微信好友", "朋友圈", "请使用浏览器分享功能进行分享", "正在阅读", "首页>", "编辑:钟欣玲", "校对:李秀莹",
             "责编", "阅读剩余全文", "相关阅读", "您此时的心情", "开心", "飘过", "推荐阅读", "视觉焦点", "2025-12-22", "肺鱼", "加载更多"],
     "002": ["(xué)", "(huì)", "(kāi)", "相關新聞", "相关新闻"],
-    "003": ["知东莞,知天下!", "打开客户端", "立即打开", "0人参与", "0条评论", ".jpg", "记者 冯敬伟", "编辑:谭晚兰", "关键词",
+    "003": ["2023年01月27日 21:21", "知东莞,知天下!", "打开客户端", "立即打开", "0人参与", "0条评论", ".jpg", "记者 冯敬伟", "编辑:谭晚兰", "关键词",
             "都翻到这儿了", "版权声明", "凡注明来源", "tougao0769", "网友评论", "网友跟贴", "查看更多跟贴", "返回顶部"],
-    "004": ["‘);", "}", "#Pengjiang", "#NewsJiangmen"],
+    "004": ["2024-02-20 08:26:24", "‘);", "}", "#Pengjiang", "#NewsJiangmen", "(Reporter/Deng Shaojun"],
 }
 
 META = {
@@ -112,6 +110,7 @@ def _load_benchmark():
     spec = importlib.util.spec_from_file_location("bench_cleaning", ROOT / "benchmarks" / "cleaning.py")
     assert spec and spec.loader
     mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # dataclasses in the module look themselves up there
     spec.loader.exec_module(mod)
     return mod
 
