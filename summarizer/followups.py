@@ -142,13 +142,13 @@ class Sentence:
 
 
 def glean_sentences(
-    document: Document, targets: list[NumericTarget], spans: list[tuple[int, int]], limit: int, mentions: Any = None
+    grounder: Grounder, targets: list[NumericTarget], spans: list[tuple[int, int]], limit: int
 ) -> list[list[Sentence]]:
     """For each chunk span (offsets into ``document.text``), the target-like sentences inside it
     holding a number no target covers — the recall hints as whole sentences the model can quote
-    from — at most ``limit`` per chunk. One pass over the document for all chunks.
-    ``mentions``: the scan of ``document.raw`` already made, reused when nothing was cleaned."""
-    found = find_candidate_sentences(document, targets, raw_mentions=mentions)
+    from — at most ``limit`` per chunk. One pass over the document for all chunks."""
+    document = grounder.document
+    found = find_candidate_sentences(document, targets, candidates=grounder.candidates)
     out: list[list[Sentence]] = []
     for start, end in spans:
         mine = [(lo, hi) for lo, hi in found if lo >= start and hi <= end][:limit]

@@ -357,8 +357,7 @@ class Pipeline:
         if s.glean and chunks:
             targets = [t for g in grounded for t in g.targets]
             spans = [(plan.requests[i].context.start, plan.requests[i].context.end) for i in chunks]
-            mentions = grounder.checker.mentions
-            per_chunk = await asyncio.to_thread(glean_sentences, grounder.document, targets, spans, s.max_followup_items, mentions)
+            per_chunk = await asyncio.to_thread(glean_sentences, grounder, targets, spans, s.max_followup_items)
             asks = {i: sentences for i, sentences in zip(chunks, per_chunk) if sentences}
             replies = await asyncio.gather(
                 *(

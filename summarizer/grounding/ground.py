@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from ..intake.document import Document
 from ..models import Extraction, Goal, GroundingSummary, Initiative, NumericTarget, Speaker, SpeakerDraft, TargetDraft
 from .align import Aligner
-from .recall import find_candidates
+from .recall import Candidate, document_candidates, find_candidates
 from .targets import TargetChecker
 
 # Names that are accounts or outlets, not people: publishing accounts (某某发布), papers, TV,
@@ -70,6 +70,14 @@ class Grounder:
         self.checker = TargetChecker(document)
         accounts = [document.source, *document.credits.get("source", [])]
         self._accounts = {_key(a) for a in accounts if a}
+        self._candidates: list[Candidate] | None = None
+
+    @property
+    def candidates(self) -> list[Candidate]:
+        """The document's target-like numbers (recall), computed once for hints and gleaning."""
+        if self._candidates is None:
+            self._candidates = document_candidates(self.document, raw_mentions=self.checker.mentions)
+        return self._candidates
 
     # ------------------------------------------------------------------ items
 
@@ -127,7 +135,7 @@ class Grounder:
             grounded.speakers, grounded.goals = keep(grounded.speakers), keep(grounded.goals)
             grounded.targets, grounded.initiatives = keep(grounded.targets), keep(grounded.initiatives)
             grounded.warnings.append(f"dropped {len(unaligned)} unaligned item(s) (require_grounding)")
-        grounded.candidates = find_candidates(self.document, grounded.targets, raw_mentions=self.checker.mentions)
+        grounded.candidates = find_candidates(self.document, grounded.targets, candidates=self.candidates)
         return summarize_grounding(grounded, min_share)
 
 

@@ -228,17 +228,31 @@ def _text_year(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def find_candidates(
-    document: Document, targets: list[NumericTarget], raw_mentions: list[NumberMention] | None = None
-) -> list[str]:
-    """Recall hints over the cleaned text (junk such as "related news" lists is gone there).
+def document_candidates(document: Document, raw_mentions: list[NumberMention] | None = None) -> list[Candidate]:
+    """``candidate_spans`` of the document's cleaned text: computed once per article and handed
+    to ``find_candidates`` and ``find_candidate_sentences`` (a scan is the costly part).
 
     ``raw_mentions``: a scan of ``document.raw`` already made, reused when nothing was cleaned.
     """
     text = document.text
     mentions = raw_mentions if raw_mentions is not None and text == document.raw else None
+    return candidate_spans(text, mentions, year=_published_year(document))
+
+
+def find_candidates(
+    document: Document,
+    targets: list[NumericTarget],
+    raw_mentions: list[NumberMention] | None = None,
+    *,
+    candidates: list[Candidate] | None = None,
+) -> list[str]:
+    """Recall hints over the cleaned text (junk such as "related news" lists is gone there).
+
+    ``candidates``: ``document_candidates(document)`` when the caller already has them.
+    """
+    text = document.text
     out: list[str] = []
-    for c in candidate_spans(text, mentions, year=_published_year(document)):
+    for c in candidates if candidates is not None else document_candidates(document, raw_mentions):
         if _covered(c.mention, targets):
             continue
         hint = f"{' '.join(c.mention.text.split())} in: {_snippet(text, c.start, c.end, c.clause_start, c.clause_end)}"
@@ -248,13 +262,17 @@ def find_candidates(
 
 
 def find_candidate_sentences(
-    document: Document, targets: list[NumericTarget], raw_mentions: list[NumberMention] | None = None
+    document: Document,
+    targets: list[NumericTarget],
+    raw_mentions: list[NumberMention] | None = None,
+    *,
+    candidates: list[Candidate] | None = None,
 ) -> list[tuple[int, int]]:
     """``(start, end)`` in ``document.text`` of each sentence holding a candidate that no target
     covers, in order, each once: whole sentences a follow-up request can quote from."""
     text = document.text
-    mentions = raw_mentions if raw_mentions is not None and text == document.raw else None
-    wanted = [c for c in candidate_spans(text, mentions, year=_published_year(document)) if not _covered(c.mention, targets)]
+    found = candidates if candidates is not None else document_candidates(document, raw_mentions)
+    wanted = [c for c in found if not _covered(c.mention, targets)]
     out: list[tuple[int, int]] = []
     j = 0
     for lo, hi in _sentences(text):
