@@ -217,7 +217,7 @@ def batch(
     errors = errors or output.with_name(output.stem + ".errors.jsonl")
     if errors.resolve() == output.resolve():
         die(f"--errors {errors}: must be a different file from -o {output}")
-    if output.is_dir():
+    if output.is_dir() and not (ray or ray_address):  # with --ray, -o names a folder
         die(f"-o {output}: is a folder; give a file name such as {output / 'results.jsonl'}")
     if via not in ("online", "batch-api") or (via == "batch-api" and (ray or ray_address)):
         die(f"--via {via}: choose online or batch-api (batch-api does not combine with --ray)")
