@@ -126,9 +126,10 @@ def provider_settings(
     templates of one's own are loaded and checked here: a broken edit is an error before any
     request is sent.
     """
-    settings = _provider_settings(
-        config, provider=provider, base_url=base_url, model=model, cache_dir=cache_dir, no_cache=no_cache,
-        output_language=output_language, require_grounding=require_grounding, **extra,
+    settings = load_settings(
+        config, provider=provider, base_url=base_url, model=model, cache_dir=cache_dir,
+        cache_enabled=False if no_cache else None, output_language=output_language,
+        require_grounding=require_grounding or None, **extra,
     )
     if settings.prompts_dir is not None:
         from ..prompts import PromptError, load_prompts
@@ -138,25 +139,6 @@ def provider_settings(
         except PromptError as exc:
             die(f"--prompts: {exc}")
     return settings
-
-
-def _provider_settings(
-    config: Path | None,
-    *,
-    provider: str | None,
-    base_url: str | None,
-    model: str | None,
-    cache_dir: Path | None,
-    no_cache: bool,
-    output_language: str | None,
-    require_grounding: bool,
-    **extra: Any,
-) -> Settings:
-    return load_settings(
-        config, provider=provider, base_url=base_url, model=model, cache_dir=cache_dir,
-        cache_enabled=False if no_cache else None, output_language=output_language,
-        require_grounding=require_grounding or None, **extra,
-    )
 
 
 @contextlib.contextmanager

@@ -11,6 +11,15 @@ import typer
 
 from .common import (
     BaseUrlOpt,
+    CrossCheckOpt,
+    KeepTextOpt,
+    ModeOpt,
+    NoGleanOpt,
+    NoGroundReaskOpt,
+    PromptsOpt,
+    PromptVariantOpt,
+    TimeoutOpt,
+    model_flags,
     CacheDirOpt,
     ConfigOpt,
     ModelOpt,
@@ -68,6 +77,14 @@ def serve(
     no_cache: NoCacheOpt = False,
     output_language: OutputLangOpt = None,
     require_grounding: RequireGroundingOpt = False,
+    timeout: TimeoutOpt = None,
+    mode: ModeOpt = None,
+    prompts: PromptsOpt = None,
+    prompt_variant: PromptVariantOpt = None,
+    no_glean: NoGleanOpt = False,
+    no_ground_reask: NoGroundReaskOpt = False,
+    keep_text: KeepTextOpt = False,
+    cross_check: CrossCheckOpt = False,
 ) -> None:
     """Serve the HTTP API (POST /v1/summaries, /v1/jobs, GET /healthz, /metrics, /docs)."""
     from ..service.http import create_app
@@ -82,6 +99,7 @@ def serve(
     settings = provider_settings(
         config, provider=provider, base_url=base_url, model=model, cache_dir=cache_dir, no_cache=no_cache,
         output_language=output_language, require_grounding=require_grounding, concurrency=concurrency,
+        **model_flags(timeout, mode, prompts, prompt_variant, no_glean, no_ground_reask, keep_text, cross_check),
     )
     try:
         plan = plan_limits(
