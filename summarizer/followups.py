@@ -42,9 +42,10 @@ class QuoteFixes(BaseModel):
 
 
 class Gleaned(BaseModel):
-    """The answer to a gleaning request (target items)."""
+    """The answer to a gleaning request: target items (the schema constrained decoding enforces;
+    the answer is read leniently and validated item by item)."""
 
-    targets: list[dict[str, Any]] = []
+    targets: list[TargetDraft] = []
 
 
 _PREFIX = {"speakers": "S", "goals": "G", "targets": "T", "initiatives": "I"}

@@ -24,7 +24,7 @@ from typing import Any
 import openai
 from pydantic import BaseModel
 
-from ..models import Extraction
+from ..models import Extraction, GoalDraft, InitiativeDraft, SpeakerDraft, TargetDraft
 from ..prompts import PromptSet
 from ..redact import protect_loggers
 from ..settings import Settings
@@ -45,13 +45,16 @@ def _quiet_instructor() -> None:
 
 
 class ItemFixes(BaseModel):
-    """The answer to an item re-ask: corrected items only, any groups, optionally the summary."""
+    """The answer to an item re-ask: corrected items only, any groups, optionally the summary.
+
+    The schema (what constrained decoding enforces) is the drafts'; the answer is still read
+    leniently and validated item by item (``answers.merge_fixes``)."""
 
     summary: str | None = None
-    speakers: list[dict[str, Any]] = []
-    goals: list[dict[str, Any]] = []
-    targets: list[dict[str, Any]] = []
-    initiatives: list[dict[str, Any]] = []
+    speakers: list[SpeakerDraft] = []
+    goals: list[GoalDraft] = []
+    targets: list[TargetDraft] = []
+    initiatives: list[InitiativeDraft] = []
 
 
 def _fingerprint(text: str | None) -> str:
