@@ -7,9 +7,9 @@ answer, grounding, merge) and is scored with ``summarizer.evaluation.evaluate``:
 * ``authored``: ``fixtures/recordings`` replayed, on the seeds. These answers were WRITTEN BY HAND
   from the seeds' gold (no model), so they show what the scorer gives a near-perfect answer, not
   what a model achieves;
-* ``qwen1.5b``: a real model's recorded answers (Qwen2.5-Coder-1.5B-Instruct, ``shared/
-  real-recordings``), on the seeds, when that folder is beside the repository; an answer whose
-  request no longer matches the current prompts counts as a failed article.
+* ``qwen1.5b``: a real model's recorded answers (Qwen2.5-Coder-1.5B-Instruct,
+  ``fixtures/recordings-real/qwen2.5-coder-1.5b-instruct``: first answers, re-asks and follow-ups),
+  replayed in the shape they were recorded with, on the seeds.
 
 Figures: precision, recall, F1 per field (speakers by name; targets by number and unit;
 initiatives by name overlap >= 0.5), plus non-speakers / non-targets returned and failed articles.
@@ -34,7 +34,7 @@ from summarizer.settings import Settings  # noqa: E402
 SEEDS_GOLD = ROOT / "fixtures" / "gold" / "seeds.gold.json"
 DEVSET = ROOT / "fixtures" / "devset"
 AUTHORED = ROOT / "fixtures" / "recordings"
-QWEN = ROOT.parent / "shared" / "real-recordings" / "qwen2.5-coder-1.5b-instruct"
+QWEN = ROOT / "fixtures" / "recordings-real" / "qwen2.5-coder-1.5b-instruct"
 FIELDS = ("speakers", "targets", "initiatives")
 
 
@@ -81,7 +81,7 @@ def main() -> None:
         if not folder.is_dir():
             print(f"{system}_seeds=unavailable ({folder} not found)")
             continue
-        summaries, errors = run(Settings(replay=folder, cache_enabled=False, max_reasks=0), seeds)
+        summaries, errors = run(Settings(replay=folder, cache_enabled=False), seeds)
         if not summaries:  # e.g. recordings keyed to older prompts: no figure rather than zeros
             print(f"{system}_seeds=unavailable (every article failed; first error: {errors[0]})")
             continue
