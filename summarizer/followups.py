@@ -10,22 +10,29 @@ their own steps, and cached like any answer.
   target, when its number is then found in the article); what is still ungrounded stays flagged.
   Targets whose number *is* in the article but not at their quote need no request: grounding
   re-grounds them itself (``verification: misplaced``).
-* **Gleaning** (``glean``): target-like sentences whose numbers no returned target covers (the
-  recall hints) are shown to the model, which returns targets for those that are targets. They
-  are grounded and verified like the rest and merged (duplicates removed by the pipeline).
+* **Gleaning** (``glean``): the numbers in target-like sentences that no returned target covers
+  (the recall hints) are listed with their sentences, and the model decides for each whether the
+  article sets it as a target, and what it measures. A yes becomes a target built from the hint
+  itself — the sentence as its quote, the number as written — so it is verbatim by construction;
+  it is then grounded and verified like the rest and merged (duplicates removed by the pipeline).
+  A yes/no per number is a task small models do well, where composing whole target items from
+  scratch was not (a 1.5B model answered every such request with an empty list); under
+  constrained decoding the schema asks for exactly one decision per number.
 """
 
 from __future__ import annotations
 
+import functools
+import math
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, conlist, create_model
 
 from .grounding.ground import Grounded, Grounder
+from .grounding.numbers import NumberMention
 from .grounding.recall import find_candidate_sentences
 from .intake.document import Document
-from .llm.answers import validate_items
 from .models import Evidence, Goal, Initiative, NumericTarget, Speaker, SpeakerDraft, TargetDraft
 
 
@@ -41,11 +48,16 @@ class QuoteFixes(BaseModel):
     quotes: list[QuoteFix] = []
 
 
-class Gleaned(BaseModel):
-    """The answer to a gleaning request: target items (the schema constrained decoding enforces;
-    the answer is read leniently and validated item by item)."""
+class Decision(BaseModel):
+    ref: str
+    target: bool
+    metric: str | None = None
 
-    targets: list[TargetDraft] = []
+
+@functools.lru_cache(maxsize=64)
+def decisions_model(n: int) -> type[BaseModel]:
+    """The answer to a gleaning request about ``n`` numbers: exactly ``n`` decisions."""
+    return create_model(f"Decisions{n}", numbers=(conlist(Decision, min_length=n, max_length=n), ...))
 
 
 _PREFIX = {"speakers": "S", "goals": "G", "targets": "T", "initiatives": "I"}
@@ -135,29 +147,57 @@ def _reground(grounder: Grounder, p: QuoteProblem, quote: str) -> Any:
 
 
 @dataclass
-class Sentence:
+class Hint:
+    """One uncovered target-like number, with the sentence it stands in (offsets into ``Document.text``)."""
+
     ref: str
-    start: int  # offsets into Document.text
+    mention: NumberMention
+    start: int
     end: int
-    text: str
+    sentence: str
+
+    def as_prompt(self) -> dict[str, str]:
+        return {"ref": self.ref, "number": " ".join(self.mention.text.split()), "sentence": self.sentence}
 
 
-def glean_sentences(
-    grounder: Grounder, targets: list[NumericTarget], spans: list[tuple[int, int]], limit: int
-) -> list[list[Sentence]]:
-    """For each chunk span (offsets into ``document.text``), the target-like sentences inside it
-    holding a number no target covers — the recall hints as whole sentences the model can quote
-    from — at most ``limit`` per chunk. One pass over the document for all chunks."""
+def glean_hints(grounder: Grounder, targets: list[NumericTarget], spans: list[tuple[int, int]], limit: int) -> list[list[Hint]]:
+    """For each chunk span (offsets into ``document.text``), the numbers in target-like sentences
+    that no target covers, with their sentences, at most ``limit`` per chunk. One pass for all chunks."""
     document = grounder.document
-    found = find_candidate_sentences(document, targets, candidates=grounder.candidates)
-    out: list[list[Sentence]] = []
+    sentences = find_candidate_sentences(document, targets, candidates=grounder.candidates)
+    covered = {t.value for t in targets if t.value is not None} | {t.value_high for t in targets if t.value_high is not None}
+    out: list[list[Hint]] = []
     for start, end in spans:
-        mine = [(lo, hi) for lo, hi in found if lo >= start and hi <= end][:limit]
-        out.append([Sentence(f"S{i + 1}", lo, hi, document.text[lo:hi]) for i, (lo, hi) in enumerate(mine)])
+        hints: list[Hint] = []
+        for c in grounder.candidates:
+            if not (start <= c.start and c.end <= end) or any(math.isclose(c.value, v, rel_tol=1e-9) for v in covered):
+                continue
+            lo, hi = next(((a, b) for a, b in sentences if a <= c.start < b), (c.clause_start, c.clause_end))
+            if len(hints) < limit and not any(h.mention.start == c.mention.start for h in hints):
+                hints.append(Hint(f"N{len(hints) + 1}", c.mention, lo, hi, document.text[lo:hi].strip()))
+        out.append(hints)
     return out
 
 
-def gleaned_targets(data: dict[str, Any]) -> tuple[list[TargetDraft], int]:
-    """Valid target drafts of a gleaning answer, and how many items were invalid."""
-    valid, problems = validate_items(data, groups=("targets",))
-    return valid["targets"], len({p.index for p in problems})
+def gleaned_targets(hints: list[Hint], data: dict[str, Any]) -> tuple[list[TargetDraft], int]:
+    """Targets for the numbers the model said are targets, built from the hints (the sentence as
+    quote, the number as written); and how many decisions were unreadable."""
+    by_ref = {h.ref: h for h in hints}
+    drafts: list[TargetDraft] = []
+    unreadable = 0
+    raw = data.get("numbers")
+    for item in raw if isinstance(raw, list) else []:
+        try:
+            d = Decision.model_validate(item)
+        except ValueError:
+            unreadable += 1
+            continue
+        hint = by_ref.get(d.ref.strip().upper())
+        if hint is None or not d.target:
+            continue
+        m = hint.mention
+        drafts.append(TargetDraft(
+            quote=hint.sentence, metric=(d.metric or "").strip() or hint.sentence[:40], value_text=m.text,
+            value=m.value, value_high=m.value_high, unit=m.unit, comparator=m.comparator, status="target",
+        ))
+    return drafts, unreadable

@@ -23,7 +23,7 @@ from typing import Any
 
 from . import __version__
 from .cache import PIPELINE_VERSION, ResultCache, cache_key, code_fingerprint
-from .followups import Gleaned, QuoteFixes, apply_quote_fixes, glean_sentences, gleaned_targets, quote_problems
+from .followups import QuoteFixes, apply_quote_fixes, decisions_model, glean_hints, gleaned_targets, quote_problems
 from .grounding.ground import Grounded, Grounder
 from .intake import Article, Document, Source, chunking
 from .intake.errors import InputTooLarge
@@ -357,28 +357,28 @@ class Pipeline:
         if s.glean and chunks:
             targets = [t for g in grounded for t in g.targets]
             spans = [(plan.requests[i].context.start, plan.requests[i].context.end) for i in chunks]
-            per_chunk = await asyncio.to_thread(glean_sentences, grounder, targets, spans, s.max_followup_items)
-            asks = {i: sentences for i, sentences in zip(chunks, per_chunk) if sentences}
+            per_chunk = await asyncio.to_thread(glean_hints, grounder, targets, spans, s.max_followup_items)
+            asks = {i: hints for i, hints in zip(chunks, per_chunk) if hints}
             replies = await asyncio.gather(
                 *(
-                    self._followup(plan.requests[i], answers[i], self.prompts.glean([{"ref": x.ref, "text": x.text} for x in sentences]),
-                                   Gleaned, "glean", stats)
-                    for i, sentences in asks.items()
+                    self._followup(plan.requests[i], answers[i], self.prompts.glean([h.as_prompt() for h in hints]),
+                                   decisions_model(len(hints)), "glean", stats)
+                    for i, hints in asks.items()
                 )
             )
-            for (i, sentences), data in zip(asks.items(), replies):
+            for (i, hints), data in zip(asks.items(), replies):
                 if data is None:
                     continue
-                drafts, invalid = gleaned_targets(data)
+                drafts, unreadable = gleaned_targets(hints, data)
                 found = Grounded()
                 for d in drafts:
                     await asyncio.to_thread(grounder.target, d, found)
                 grounded[i].targets += found.targets
                 grounded[i].goals += found.goals
                 grounded[i].warnings += found.warnings
-                if found.targets or invalid:
-                    notes.append(f"gleaning: {len(found.targets)} target(s) added from {len(sentences)} hinted sentence(s)"
-                                 + (f", {invalid} invalid item(s) dropped" if invalid else ""))
+                if found.targets or unreadable:
+                    notes.append(f"gleaning: {len(found.targets)} of {len(hints)} hinted number(s) confirmed as targets"
+                                 + (f", {unreadable} unreadable decision(s)" if unreadable else ""))
         return notes
 
     async def _cross_check(self, plan: Plan, merged: Grounded) -> CrossCheck:

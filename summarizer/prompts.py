@@ -42,7 +42,7 @@ REQUIRED_VARIABLES: dict[str, set[str]] = {
     "reask_items.j2": {"problems"},
     "reask_unreadable.j2": {"reason"},
     "reask_quotes.j2": {"items"},
-    "glean.j2": {"sentences"},
+    "glean.j2": {"numbers"},
 }
 EXAMPLE_FILES = ("example_article.txt", "example_answer.json")
 ALL_FILES = (*REQUIRED_VARIABLES, *EXAMPLE_FILES)
@@ -88,8 +88,9 @@ class PromptSet:
     def reask_quotes(self, items: list[dict[str, Any]]) -> str:
         return self._templates["reask_quotes.j2"].render(items=items).strip()
 
-    def glean(self, sentences: list[dict[str, Any]]) -> str:
-        return self._templates["glean.j2"].render(sentences=sentences).strip()
+    def glean(self, numbers: list[dict[str, Any]]) -> str:
+        """``numbers``: ``{"ref", "number", "sentence"}`` per hinted number."""
+        return self._templates["glean.j2"].render(numbers=numbers).strip()
 
 
 def _version(directory: Path, names: list[str], variant: str) -> str:
@@ -104,7 +105,7 @@ _SAMPLES: dict[str, Any] = {
     "output_language": "English", "example_article": "A.", "example_answer": "{}", "article": "Text.",
     "title": "T", "published": "2024-01-01", "part": 1, "parts": 2, "problems": ["goals[0]: field 'quote' is missing"],
     "reason": "not valid JSON", "items": [{"ref": "T1", "kind": "target", "label": "GDP", "quote": "q", "reason": ""}],
-    "sentences": [{"ref": "S1", "text": "s"}],
+    "numbers": [{"ref": "N1", "number": "6%", "sentence": "s"}],
 }
 
 

@@ -46,7 +46,7 @@ def _step(body: dict[str, Any]) -> str:
     last = next((m.get("content") or "" for m in reversed(body.get("messages", [])) if m.get("role") in ("user", "tool")), "")
     if '"quotes"' in last:
         return "ground_reask"
-    if '"targets"' in last:
+    if '"numbers"' in last:
         return "glean"
     return "reask"
 

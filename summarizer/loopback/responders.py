@@ -23,8 +23,10 @@ def is_followup(body: dict[str, Any]) -> bool:
 
 def followup_answer(body: dict[str, Any]) -> str:
     """A careful model's answer to a follow-up about an answer that was already complete:
-    nothing to correct, no quote to change, no further target."""
-    return json.dumps({"quotes": [], "targets": []})
+    nothing to correct, no quote to change, and none of the hinted numbers is a further target."""
+    last = next((m.get("content") or "" for m in reversed(body.get("messages", [])) if m.get("role") in ("user", "tool")), "")
+    refs = re.findall(r"^(N\d+)\. ", last, flags=re.M)
+    return json.dumps({"quotes": [], "numbers": [{"ref": r, "target": False} for r in refs]})
 
 
 def article_of(body: dict[str, Any]) -> str:

@@ -110,3 +110,28 @@ def test_enum_spellings_are_mapped_not_reasked() -> None:
     result, seen = _run(lambda body, n: {**FIRST, "goals": [GOAL], "targets": [odd]})
     assert len(seen) == 1, "nothing to re-ask: grounding re-reads comparator and kind from the source"
     assert result.targets[0].comparator == "at_least" and result.targets[0].value == 6
+
+
+def test_gleaning_asks_a_yes_or_no_per_hinted_number_and_builds_the_target_from_the_hint() -> None:
+    """The first answer misses the 50家 target; gleaning lists it, the model says yes: the target
+    comes back with the sentence as its quote and the number as written, verified."""
+    article = "市长王明表示，今年全市地区生产总值力争增长6%以上，新增高新技术企业不少于50家。"
+    first = {"summary": "增长目标。", "speakers": [], "goals": [], "initiatives": [],
+             "targets": [{**TARGET, "quote": "今年全市地区生产总值力争增长6%以上"}]}
+    seen: list[dict[str, Any]] = []
+
+    def responder(body: dict[str, Any]) -> str:
+        seen.append(body)
+        if not is_followup(body):
+            return json.dumps(first, ensure_ascii=False)
+        return json.dumps({"numbers": [{"ref": "N1", "target": True, "metric": "新增高新技术企业"}]}, ensure_ascii=False)
+
+    with running(LoopbackProvider(None, responder=responder)) as srv:
+        with Summarizer(replay_settings(srv, ground_reask=False)) as s:
+            result = s.summarize(article)
+    ask = seen[1]["messages"][-1]["content"]
+    assert 'N1. "50家" in:' in ask and "6%" not in ask.split("N1.")[1].split("\n")[0][:6], "only the uncovered number is asked about"
+    t = next(t for t in result.targets if t.value == 50)
+    assert t.verification == "verified" and t.metric == "新增高新技术企业" and t.comparator == "at_least"
+    assert article[t.evidence.start : t.evidence.end] == t.evidence.quote and "50家" in t.evidence.quote
+    assert result.meta.usage.steps["glean"].requests == 1
