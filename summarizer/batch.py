@@ -177,6 +177,11 @@ class JsonlSink:
             self._fd = None
 
 
+def prefetch(concurrency: int) -> int:
+    """Articles in flight beyond the request window: a quarter of it, at least two."""
+    return max(2, concurrency // 4)
+
+
 def done_key(name: str | None, article_id: str | None) -> int:
     """Identity of a finished article for resume: input name and content hash together, so two
     inputs with the same text, or one name whose file changed, are not mistaken for each other."""
@@ -271,7 +276,8 @@ async def run_batch(
     on_done: Callable[[str, bool], None] | None = None,
     on_skip: Callable[[str], None] | None = None,
 ) -> BatchReport:
-    """Summarize every source with at most ``concurrency`` articles in flight.
+    """Summarize every source with at most ``concurrency`` provider requests in flight (and a few
+    more articles, ``prefetch``, being read, planned or grounded meanwhile).
 
     Provider requests are paced by ``limiter`` (default: one built from ``concurrency``,
     ``rpm``, ``tpm``) unless the pipeline already has an observer (e.g. a shared service
@@ -306,7 +312,11 @@ async def run_batch(
         limiter = limiter or Limiter(concurrency, rpm=rpm, tpm=tpm, completion_estimate=min(s.max_tokens, 1024))
         pipeline.client.observer = limiter
     started = time.perf_counter()
-    sem = asyncio.Semaphore(concurrency)
+    # ``concurrency`` bounds the provider requests in flight (the limiter's window). A few more
+    # articles than that are in flight so that reading, planning and grounding (CPU work between
+    # an article's requests) overlap other articles' requests instead of leaving a request slot
+    # idle: every article-slot's cycle would otherwise be latency + CPU, never the full window.
+    sem = asyncio.Semaphore(concurrency + prefetch(concurrency) if own_limiter else concurrency)
     tasks: set[asyncio.Task[None]] = set()
 
     def add_usage(requests: int, reasks: int, prompt: int, completion: int) -> None:

@@ -266,6 +266,8 @@ def batch(
             except SinkError as exc:
                 die(f"{exc}; nothing was summarized", code=ExitCode.STOPPED)
     err_console.print(report.line(), highlight=False, markup=False)
+    for note in report.limiter.get("notes", []):  # e.g. --concurrency that --rpm never lets fill
+        err_console.print(f"note: {note}", highlight=False, markup=False)
     if summary_json is not None:
         try:
             summary_json.parent.mkdir(parents=True, exist_ok=True)

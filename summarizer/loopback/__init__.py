@@ -1,7 +1,9 @@
 """An OpenAI-compatible chat-completions server for tests, benchmarks and demos.
 
 Replays recordings (matched on a stable hash of the request body), records from a real
-provider with secrets stripped, injects faults and latency, and enforces a requests/min limit.
+provider with secrets stripped, injects faults and latency, enforces rate limits the strict way
+(requests per second and per minute, tokens per minute; sliding or fixed windows) and emulates
+the provider Batch API (/v1/files, /v1/batches).
 """
 
 from __future__ import annotations
