@@ -87,8 +87,9 @@ def test_readme_block_runs_as_written(index: int, sandbox: tuple[Path, dict[str,
         assert "Traceback" not in proc.stderr
         return
     assert kind == "bash", f"README block {index}: unknown kind {kind}"
+    served = set(re.findall(r"--port (\d+)", code))  # a server the block starts itself
     servers = [RunningProvider(LoopbackProvider(None, responder=echo_responder), port=int(p)).start()
-               for p in sorted(set(_PORT.findall(code)))]  # a local model the block names
+               for p in sorted(set(_PORT.findall(code)) - served)]  # a local model the block names
     try:
         proc = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", code], cwd=root, env=env, capture_output=True,
                               text=True, timeout=600)
