@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import tempfile
 import time
 from pathlib import Path
@@ -30,17 +31,25 @@ from summarizer.intake import iter_sources
 from summarizer.llm import CallStats
 from summarizer.loopback import LoopbackProvider, running
 from summarizer.models import Extraction
-from summarizer.pipeline import Pipeline, _split
+from summarizer.pipeline import Pipeline
 
 
 async def _batch(settings: Any, inp: Path, out: Path, *, direct: bool = False) -> Any:
     pipeline = Pipeline(settings)
     if direct:  # the provider call answered by the same responder, in-process
 
-        async def extract(messages: list[dict[str, str]]) -> tuple[Extraction, CallStats]:
-            return Extraction.model_validate_json(b.responder({"messages": messages})), CallStats(requests=1, completions=1)
+        async def extract(messages: list[dict[str, str]], *, context: Any = None) -> tuple[Extraction, CallStats]:
+            text = b.responder({"messages": messages})
+            return Extraction.model_validate_json(text), CallStats(requests=1, completions=1, answer_text=text)
+
+        async def followup(messages: list[dict[str, str]], first: str, instruction: str, model: Any, *, step: str,
+                           stats: CallStats) -> dict[str, Any]:
+            turns = [*messages, {"role": "assistant", "content": first}, {"role": "user", "content": instruction}]
+            stats.requests += 1
+            return json.loads(b.responder({"messages": turns}))
 
         pipeline.client.extract = extract  # type: ignore[method-assign]
+        pipeline.client.followup = followup  # type: ignore[method-assign]
     try:
         return await run_batch(pipeline, iter_sources([str(inp)], lazy=True), results=out, errors=out.with_suffix(".err"), concurrency=16)
     finally:
@@ -57,11 +66,10 @@ async def profile(settings: Any, inp: Path, n: int) -> dict[str, float]:
         t["intake"] = time.perf_counter() - c
         for doc in docs:
             c = time.perf_counter()
-            chunks = _split(doc, settings)
-            msgs = pipeline.prompts.messages(chunks[0], language=doc.language, title=doc.title, published=doc.published)
+            plan = pipeline.plan(doc)  # chunks, prompts and cache keys
             t["chunk_prompt"] += time.perf_counter() - c
             c = time.perf_counter()
-            key = pipeline._key(msgs)
+            key = pipeline._key(plan.requests[0].messages)
             t["cache_key"] += time.perf_counter() - c
             c = time.perf_counter()
             hit = pipeline.cache.get(key)  # type: ignore[union-attr]

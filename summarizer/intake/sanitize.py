@@ -16,7 +16,6 @@ Files, JSONL lines, stdin, the Python API and the HTTP service all build an ``Ar
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from .errors import IntakeError
 
@@ -28,8 +27,12 @@ MAX_CONTROL_SHARE = 0.01
 MIN_CONTROLS_FOR_BINARY = 4  # a short text with one stray ESC is text with a typo, not binary
 
 
+# Unicode category Cc except the layout characters text legitimately carries (\t \n \v \f \r).
+_CC_NOT_LAYOUT = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def _controls(text: str) -> int:
-    return sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f\v")
+    return len(_CC_NOT_LAYOUT.findall(text))
 
 
 def check_text(text: str, name: str | None) -> tuple[str, list[str]]:
