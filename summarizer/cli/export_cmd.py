@@ -9,23 +9,13 @@ from typing import Annotated
 import typer
 
 from ..export import FORMATS, ExportError, ResultsError, export, format_for
-from .common import err_console
+from .common import die, err_console, warn
 
 
 class ExportFormat(str, Enum):  # an Enum so --help and shell completion list the choices
     csv = "csv"
     xlsx = "xlsx"
     md = "md"
-
-
-def _fail(message: str) -> None:
-    # one line however narrow the terminal (rich would wrap it), then a non-zero exit
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(2)
-
-
-def _warn(message: str) -> None:
-    err_console.print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
 
 
 def export_cmd(
@@ -43,11 +33,11 @@ def export_cmd(
     """
     chosen = fmt.value if fmt is not None else format_for(output)
     if chosen is None:
-        _fail(f"{output}: cannot tell the format from the file name; pass --format {'|'.join(FORMATS)}")
+        die(f"{output}: cannot tell the format from the file name; pass --format {'|'.join(FORMATS)}")
         return
     try:
-        written = export(results, chosen, output, warn=_warn)
+        written = export(results, chosen, output, warn=warn)
     except (ResultsError, ExportError) as exc:
-        _fail(str(exc))
+        die(str(exc))
         return
     err_console.print("wrote " + ", ".join(str(p) for p in written), highlight=False, soft_wrap=True)

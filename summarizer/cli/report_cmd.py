@@ -8,17 +8,7 @@ from typing import Annotated
 import typer
 
 from ..report import ReportError, ResultsError, write_report
-from .common import err_console
-
-
-def _fail(message: str) -> None:
-    # one line however narrow the terminal (rich would wrap it), then a non-zero exit
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(2)
-
-
-def _warn(message: str) -> None:
-    err_console.print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
+from .common import die, err_console, warn
 
 
 def report(
@@ -44,9 +34,9 @@ def report(
 ) -> None:
     """Write an offline HTML report: article index, raw text with highlighted evidence, items to check."""
     try:
-        res = write_report(results, output, inputs=inputs, split=split, title=title, warn=_warn)
+        res = write_report(results, output, inputs=inputs, split=split, title=title, warn=warn)
     except (ResultsError, ReportError) as exc:
-        _fail(str(exc))
+        die(str(exc))
         return
     layout = f" + {len(res.data_files)} data file(s) in {res.data_files[0].parent}" if res.split and res.data_files else ""
     err_console.print(
