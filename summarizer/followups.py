@@ -32,7 +32,6 @@ from pydantic import BaseModel, conlist, create_model
 from .grounding.ground import Grounded, Grounder
 from .grounding.numbers import NumberMention
 from .grounding.recall import find_candidate_sentences
-from .intake.document import Document
 from .models import Evidence, Goal, Initiative, NumericTarget, Speaker, SpeakerDraft, TargetDraft
 
 

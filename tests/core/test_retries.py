@@ -10,7 +10,7 @@ import pytest
 
 from summarizer import Summarizer
 from summarizer.intake import read_path
-from summarizer.llm import AnswerError, ProviderError
+from summarizer.llm import ProviderError
 from summarizer.loopback import Fault
 
 from ..conftest import ARTICLES, SEEDS, replay_settings
