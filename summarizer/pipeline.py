@@ -313,7 +313,7 @@ class Pipeline:
             cached=made_requests == 0 and stats.requests == 0 and bool(answers),
             duration_s=round(time.perf_counter() - started, 4),
             chunks=len(plan.requests),
-            warnings=[*warnings, *merged.warnings],
+            warnings=list(dict.fromkeys([*warnings, *merged.warnings])),  # a repeated item warns once
             candidates=merged.candidates,
             grounding=summary_stats,
             cross_check=cross,

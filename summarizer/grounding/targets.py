@@ -79,6 +79,24 @@ def _sentence(raw: str, start: int, end: int) -> tuple[int, int]:
     return lo, (m.start() if m else len(raw))
 
 
+def compatible(written: NumberMention | None, found: NumberMention) -> bool:
+    """Whether ``found`` can be the number the model wrote: the same value is not enough — a 6%
+    is not 六大 (six major ...), 50家 is not 50亿元. Percent with percent, percentage points with
+    percentage points, money with money in one currency, and a measure word matching when both
+    state one. (``written`` None: the model wrote no readable number; the value decides.)"""
+    if written is None:
+        return True
+    if written.is_percent != found.is_percent or written.percentage_points != found.percentage_points:
+        return False
+    if bool(written.currency) != bool(found.currency) and (written.unit or found.unit):
+        return False
+    if written.currency and found.currency and written.currency != found.currency:
+        return False
+    if not written.currency and written.unit and found.unit and written.unit.lower() != found.unit.lower():
+        return False
+    return True
+
+
 def _first(markers, text: str) -> str | None:
     """First marker found in ``text``; English markers only at a word start (not "rise" in "enterprise")."""
     low = text.lower()
@@ -123,7 +141,7 @@ class TargetChecker:
         value_high = written.value_high if written else draft.value_high
 
         near = self._near(evidence)
-        found = self._find(near, value, value_high, draft.value)
+        found = self._find(near, value, value_high, draft.value, written)
         verification = "verified" if found is not None else "unchecked"
         if found is None and value is not None:
             elsewhere = self._elsewhere(draft, value, value_high)
@@ -187,6 +205,7 @@ class TargetChecker:
             m for m in self.mentions
             if m.kind == "number" and (_same(m.value, value) or _same(m.value, draft.value))
             and (value_high is None or m.value_high is None or _same(m.value_high, value_high))
+            and compatible(self.written_number(draft), m)
         ]
         if not hits:
             return None
@@ -220,10 +239,10 @@ class TargetChecker:
         return sorted(inside, key=lambda m: max(0, ev.start - m.end, m.start - ev.end))
 
     @staticmethod
-    def _find(near: list[NumberMention], value, value_high, model_value) -> NumberMention | None:
+    def _find(near: list[NumberMention], value, value_high, model_value, written: NumberMention | None = None) -> NumberMention | None:
         for wanted in (value, model_value):
             for m in near:
-                if _same(m.value, wanted) or (value_high is None and _same(m.value_high, wanted)):
+                if (_same(m.value, wanted) or (value_high is None and _same(m.value_high, wanted))) and compatible(written, m):
                     return m
         return None
 

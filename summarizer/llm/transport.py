@@ -267,9 +267,15 @@ class Transport:
         try:
             async for chunk in stream:  # the client timeout applies between chunks and overall read
                 state.handle_chunk(chunk)
+            completion = state.get_final_completion()
+        except openai.LengthFinishReasonError as exc:
+            # cut off at max_tokens: the SDK's accumulator refuses to finish it; the answer so far
+            # is handed on like a non-streamed truncated one (complete items are salvaged)
+            completion = exc.completion
+        except openai.ContentFilterFinishReasonError:
+            return Completion(text=None, finish_reason="content_filter")
         finally:
             await stream.close()  # on timeout or cancel: the server sees the disconnect and stops
-        completion = state.get_final_completion()
         result = Completion.of(completion)
         if completion.usage is None:  # the server reports no usage in streams: estimate it
             result.prompt_tokens = estimate_tokens(kwargs.get("messages") or [])

@@ -135,3 +135,23 @@ def test_gleaning_asks_a_yes_or_no_per_hinted_number_and_builds_the_target_from_
     assert t.verification == "verified" and t.metric == "新增高新技术企业" and t.comparator == "at_least"
     assert article[t.evidence.start : t.evidence.end] == t.evidence.quote and "50家" in t.evidence.quote
     assert result.meta.usage.steps["glean"].requests == 1
+
+
+def test_a_streamed_answer_cut_off_at_max_tokens_keeps_its_complete_items(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seen on a real 1.5B model on llama-cpp-python (a local, streaming profile): it rambled to
+    max_tokens and the SDK's stream accumulator raised LengthFinishReasonError, failing the article."""
+    cut = json.dumps({**FIRST, "goals": [GOAL], "initiatives": [{"name": "湖东科创走廊", "quote": "会议要求加快"}]}, ensure_ascii=False)[:-30]
+
+    from summarizer.loopback import server
+
+    real = server.completion_body
+
+    def truncated(content: str, **kw: Any) -> dict[str, Any]:
+        return real(content, **{**kw, "finish_reason": "length"}) if content == cut else real(content, **kw)
+
+    monkeypatch.setattr(server, "completion_body", truncated)
+    result, seen = _run(lambda body, n: {} if is_followup(body) else cut, max_reasks=0, provider="llama-cpp-python",
+                        model="m", mode="json")
+    assert seen[0].get("stream") is True, "local profiles stream"
+    assert [t.value_text for t in result.targets] == ["6%"] and [g.statement for g in result.goals] == ["建设湖东科创走廊"]
+    assert any("cut off at max_tokens" in w for w in result.meta.warnings)

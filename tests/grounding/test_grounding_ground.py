@@ -179,3 +179,15 @@ def test_speaker_name_outside_its_quote_takes_the_first_mention() -> None:
     assert raw[sp.name_evidence.start : sp.name_evidence.end] == "Wang Ming"
     missing = ground(Extraction.model_validate({"summary": "s", "speakers": [{"name": "Li Hua", "quote": "He said"}]}), doc)
     assert missing.speakers[0].name_evidence.match == "none"
+
+
+def test_a_number_is_only_reground_to_a_compatible_mention() -> None:
+    """Seen on a real 1.5B model: the worked example's 6% copied into an article whose only 6 is
+    六大 (six major ...). Same value, different thing: not misplaced, not in the article."""
+    text = "会议要求以六大标准化产业片区为依托,加快建设产业基地。今年新增企业50家。"
+    ex = _extraction(targets=[
+        TargetDraft(metric="地区生产总值增速", value_text="6%", value=6, quote="今年全区地区生产总值力争增长6%以上"),
+        TargetDraft(metric="新增企业", value_text="50亿元", value=5e9, quote="今年新增企业"),
+    ])
+    out = ground(ex, from_text(text))
+    assert [t.verification for t in out.targets] == ["not_in_article", "not_in_article"]
