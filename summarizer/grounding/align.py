@@ -95,6 +95,10 @@ _SCREEN_THRESHOLD = FUZZY_THRESHOLD - 25  # partial_ratio screen before the span
 _CHAR_BIN = 8  # character diagonals are pooled in bins of this width (indels shift them)
 _WORD_BIN = 2  # word diagonals likewise
 _CANDIDATES = 4  # best-voted places scored per fuzzy search
+# Up to this many normalized characters, a quote the votes did not place is searched everywhere
+# (a partial_ratio pass or every word window: milliseconds here), so the linear index never
+# loses a match on the documents most articles are; longer ones rely on the votes alone.
+EXHAUSTIVE_MAX_CHARS = 20_000
 _WORD_SLACK = 3  # word windows start this many words either side of a voted place
 _SEAM_LIMIT = 64  # cleaned-text seams checked one by one; more and the cleaned view is indexed
 # Up to this many characters a plain str.find (C speed) beats building an index for a few quotes.
@@ -310,13 +314,16 @@ def _vote(lists: list[tuple[int, list[int]]], floor: int, width: int, *, wide: b
     if not votes:
         return []
     get = votes.get
-    top = [b for b, _ in heapq.nlargest(_CANDIDATES * 4, votes.items(), key=itemgetter(1))]
+    # the wide pass also scores more places: a quote whose only indexed units are common words
+    # ties on votes at many places, and the right one may not be among the first few
+    wanted = _CANDIDATES * (_WIDE if wide else 1)
+    top = [b for b, _ in heapq.nlargest(wanted * 4, votes.items(), key=itemgetter(1))]
     top.sort(key=lambda b: (-(votes[b] + get(b - 1, 0) + get(b + 1, 0)), b))
     picked: list[int] = []
     for b in top:
         if all(abs(b - c) > 1 for c in picked):
             picked.append(b)
-            if len(picked) == _CANDIDATES:
+            if len(picked) == wanted:
                 break
     return [max(floor, b * width) for b in picked]
 
@@ -488,7 +495,19 @@ class Aligner:
             hit = self._chars_around(view, key, src_lo, wide) if zh else self._words_around(view, target, src_lo, wide)
             if hit is not None:
                 return hit
+        if len(view.key.text) <= EXHAUSTIVE_MAX_CHARS:
+            return self._exhaustive(view, key, target, zh, src_lo)
         return None
+
+    def _exhaustive(self, view: _View, key: str, target: str, zh: bool, src_lo: int) -> tuple[int, int, float] | None:
+        """Every place at or after ``src_lo``: the votes are a heuristic, and where scoring every
+        place is cheap (a short document) nothing the votes missed is lost."""
+        if zh:
+            norm = view.key
+            hit = view.fuzzy_chars(key, norm.from_source(src_lo), len(norm.text))
+            return None if hit is None else (*norm.to_source(hit[0], hit[1]), hit[2])
+        n = len(view.words.starts)
+        return view.fuzzy_word_windows(target, view.first_word(src_lo), n, n)
 
     def _chars_around(self, view: _View, key: str, src_lo: int, wide: bool) -> tuple[int, int, float] | None:
         norm = view.key

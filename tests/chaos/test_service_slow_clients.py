@@ -125,8 +125,9 @@ def test_slow_headers_are_cut_at_the_deadline_while_a_normal_client_is_served(
         assert 'summarizer_connections_closed_total{reason="header_timeout"} 300.0' in metrics
         time.sleep(0.6)  # the closures' summary line is written once per log interval (0.5 s here)
         summaries = [line for line in served.log.lines() if "closed" in line and "client connection" in line]
-        assert summaries and len(summaries) <= 3, "one summary line, not one line per socket"
-        assert "300 header timeout" in " ".join(summaries)
+        assert summaries and len(summaries) <= 3, "one summary line (per interval), not one line per socket"
+        # the closings may straddle two log intervals: their counts add up to every socket
+        assert sum(int(n) for line in summaries for n in re.findall(r"(\d+) header timeout", line)) == 300
         assert not served.log.tracebacks()
 
 

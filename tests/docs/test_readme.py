@@ -59,6 +59,10 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, di
         "PYTHONUTF8": "1",
     }
     env.pop("SUMMARIZER_CONFIG", None)
+    for name in [n for n in env if n.startswith("RAY_")]:
+        # ray.init() elsewhere in this test process switched on token auth through the environment
+        # (RAY_AUTH_MODE=token); a reader's shell has none of that
+        env.pop(name)
     # what the first set-up command leaves behind, for the blocks that read it
     first = subprocess.run(
         ["summarizer", "batch", "fixtures/articles", "--replay", "fixtures/recordings", "-o", "out/results.jsonl", "--no-progress"],

@@ -71,7 +71,7 @@ def zh_case(draw):
     return text + "。", quote
 
 
-_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_SETTINGS = settings(max_examples=int(__import__("os").environ.get("HYPOTHESIS_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @_SETTINGS
@@ -221,3 +221,37 @@ def test_indexed_occurrences_equal_a_plain_find(seed, lang, klen):
         expected.append(pos)
         pos = key_text.find(key, pos + 1)
     assert list(view.occurrences(key, lo)) == expected
+
+
+def _seeded(kind: str, n: int):
+    """``n`` fixed cases (seeds 0..n-1) in the style of the property tests above."""
+    for seed in range(n):
+        rng = random.Random(seed)
+        if kind == "en":
+            words = [rng.choice(_WORDS) for _ in range(rng.randint(60, 400))]
+            k = rng.randint(5, 14)
+            i = rng.randrange(len(words) - k)
+            yield " ".join(words) + ".", _mutate(rng, " ".join(words[i : i + k]), "abcdefghijklmnopqrstuvwxyz", rng.randint(1, 2))
+        else:
+            text = "".join(rng.choice(_HAN) for _ in range(rng.randint(100, 1500)))
+            k = rng.randint(8, 30)
+            i = rng.randrange(len(text) - k)
+            yield text + "。", _mutate(rng, text[i : i + k], "".join(_HAN), rng.randint(1, 2))
+
+
+def test_the_votes_alone_find_nearly_everything_the_exhaustive_scan_finds(monkeypatch) -> None:  # noqa: ANN001
+    """The index on its own (the exhaustive pass for short documents switched off), on 200 fixed
+    cases per script of the hardest kind of text: every block common. (Measured: 400/400 English,
+    394/394 Chinese on seeds 0..399; hypothesis once found a 6-character quote of common
+    characters it missed, which the exhaustive pass for short documents now catches.)"""
+    import summarizer.grounding.align as align
+
+    monkeypatch.setattr(align, "EXHAUSTIVE_MAX_CHARS", 0)
+    for kind, exhaustive in (("en", exhaustive_en), ("zh", exhaustive_zh)):
+        found = total = 0
+        for raw, quote in _seeded(kind, 200):
+            if exhaustive(raw, quote) < FUZZY_THRESHOLD:
+                continue
+            total += 1
+            found += Aligner(from_text(raw)).align(quote).match != "none"
+        assert total >= 150 and found / total >= 0.98, (kind, found, total)
