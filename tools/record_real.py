@@ -83,6 +83,19 @@ def _plain_instructor(base_url: str, args: argparse.Namespace) -> None:
                 print(f"{f.name}: plain instructor failed: {str(exc).splitlines()[0][:200]}", flush=True)
 
 
+def _prune(folder: Path, used: set[str]) -> None:
+    """Remove the recordings this run did not ask for (made by an earlier version of the code)."""
+    from summarizer.loopback.recordings import RecordingStore
+
+    store = RecordingStore(folder)
+    for rec in store.recordings():
+        if rec.key not in used:
+            path = store.path_of(rec.key)
+            if path is not None:
+                path.unlink()
+                print(f"pruned {path.name} (no longer asked for)", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--upstream", required=True, help="The real server's /v1 base URL.")
@@ -100,6 +113,7 @@ def main() -> None:
     with running(recorder) as srv:
         asyncio.run(_project(srv.base_url, args, out))
         print(json.dumps(recorder.stats.as_dict()), flush=True)
+    _prune(out, set(recorder.stats.keys))
     probe = Settings(provider=args.provider, base_url="http://x/v1", model=args.model, prompt_variant=args.prompt_variant)
     write_manifest(out, {
         "origin": "recorded",
@@ -115,6 +129,7 @@ def main() -> None:
         recorder = LoopbackProvider(plain, upstream=args.upstream, record_to=plain, upstream_timeout_s=args.timeout)
         with running(recorder) as srv:
             _plain_instructor(srv.base_url, args)
+        _prune(plain, set(recorder.stats.keys))
         write_manifest(plain, {
             "origin": "recorded", "model": args.model, "provider": "custom", "mode": "json",
             "settings": {"temperature": 0.0, "max_tokens": 4096, "prompt_variant": args.prompt_variant},

@@ -121,6 +121,10 @@ class RecordingStore:
     def get(self, key: str) -> Recording | None:
         return self._by_key.get(key)
 
+    def path_of(self, key: str) -> Path | None:
+        """The file a recording was read from or written to."""
+        return self._paths.get(key)
+
     def put(self, rec: Recording, name: str | None = None) -> Path | None:
         """Keep ``rec`` (its answer replaces any earlier one for the same key) and write it if the
         store has a folder."""
