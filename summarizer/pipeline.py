@@ -284,7 +284,6 @@ class Pipeline:
         for a in answers:
             if a.stats is not None:
                 stats.add(a.stats)
-        made_requests = stats.requests
         warnings = [*document.warnings, *(n for a in answers for n in a.notes)]
 
         answered_notes = len(stats.notes)
@@ -310,7 +309,7 @@ class Pipeline:
             pipeline_version=PIPELINE_VERSION,
             usage=usage,
             cost_usd=s.cost_usd(usage.prompt_tokens, usage.completion_tokens),
-            cached=made_requests == 0 and stats.requests == 0 and bool(answers),
+            cached=stats.requests == 0 and bool(answers),  # no request at all, follow-ups included
             duration_s=round(time.perf_counter() - started, 4),
             chunks=len(plan.requests),
             warnings=list(dict.fromkeys([*warnings, *merged.warnings])),  # a repeated item warns once
