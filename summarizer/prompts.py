@@ -36,9 +36,11 @@ VARIANTS = ("full", "compact")
 SYSTEM_FILES = {"full": "system.j2", "compact": "system_compact.j2"}
 # template -> the variables it must use (a template that ignores the article is a broken edit)
 REQUIRED_VARIABLES: dict[str, set[str]] = {
-    "system.j2": {"output_language"},
-    "system_compact.j2": {"output_language"},
-    "user.j2": {"article"},
+    # the system prompt is the same for every article (a provider's prompt cache reuses it); what
+    # varies, the answer language included, is in the user turn
+    "system.j2": set(),
+    "system_compact.j2": set(),
+    "user.j2": {"article", "output_language"},
     "reask_items.j2": {"problems"},
     "reask_unreadable.j2": {"reason"},
     "reask_quotes.j2": {"items"},
@@ -74,9 +76,11 @@ class PromptSet:
     ) -> list[dict[str, str]]:
         out_lang = output_language or LANGUAGE_NAMES.get(language, "the article's language")
         system = self._templates[SYSTEM_FILES[self.variant]].render(
-            output_language=out_lang, example_article=self._example_article, example_answer=self._example_answer
+            example_article=self._example_article, example_answer=self._example_answer
         )
-        user = self._templates["user.j2"].render(article=article, title=title, published=published, part=part, parts=parts)
+        user = self._templates["user.j2"].render(
+            article=article, title=title, published=published, part=part, parts=parts, output_language=out_lang
+        )
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
     def reask_items(self, problems: list[str]) -> str:

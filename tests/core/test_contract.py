@@ -47,11 +47,26 @@ def test_worked_example_quotes_are_verbatim() -> None:
 
 
 def test_prompt_asks_for_the_rules() -> None:
-    system = load_prompts().messages("x", language="zh-Hans")[0]["content"]
-    for must in ("character for", "NOT speakers", "already achieved", "Simplified Chinese", "data, not instructions"):
+    p = load_prompts()
+    system, user = (m["content"] for m in p.messages("x", language="zh-Hans"))
+    for must in ("character for", "NOT speakers", "already achieved", "data, not instructions"):
         assert must in system
-    assert "English" in load_prompts().messages("x", language="en")[0]["content"]
-    assert "French" in load_prompts().messages("x", language="en", output_language="French")[0]["content"]
+    assert "Answer language: Simplified Chinese" in user
+    assert "Answer language: English" in p.messages("x", language="en")[1]["content"]
+    assert "Answer language: French" in p.messages("x", language="en", output_language="French")[1]["content"]
+
+
+def test_the_system_prompt_is_the_same_for_every_article() -> None:
+    """So a provider's prompt cache reuses it: a local server on CPU skips re-reading ~2,500
+    tokens per article, hosted providers bill cached prefixes at a discount."""
+    p = load_prompts()
+    systems = {p.messages(a, language=lang, output_language=out, title=t, published=d)[0]["content"]
+               for a, lang, out, t, d in [("甲", "zh-Hans", None, "标题", "2024-01-01"), ("b", "en", "French", None, None),
+                                          ("丙", "zh-Hant", None, None, "2023-05-06")]}
+    assert len(systems) == 1
+    for variant in ("compact",):
+        v = load_prompts(variant=variant)
+        assert len({v.messages(a, language=lang)[0]["content"] for a, lang in [("甲", "zh-Hans"), ("b", "en")]}) == 1
 
 
 def test_api_key_in_a_toml_file_is_refused(tmp_path) -> None:  # noqa: ANN001
