@@ -178,8 +178,11 @@ class JsonlSink:
 
 
 def prefetch(concurrency: int) -> int:
-    """Articles in flight beyond the request window: a quarter of it, at least two."""
-    return max(2, concurrency // 4)
+    """Articles in flight beyond the request window: as many again, at least two. Responses come
+    back in waves (requests started together end together); with a quarter of the window read
+    ahead, a wave found slots with no planned article waiting (29 of 300 releases in the pacing
+    benchmark's case 3; 16 with a full window read ahead)."""
+    return max(2, concurrency)
 
 
 def done_key(name: str | None, article_id: str | None) -> int:
