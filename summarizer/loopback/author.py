@@ -24,7 +24,7 @@ from ..intake import read_path
 from ..pipeline import Pipeline
 from ..settings import Settings
 from .recordings import RecordingStore, request_key, write_manifest
-from .responders import followup_answer, is_followup
+from .responders import followup_answer, is_followup, last_turn
 from .server import LoopbackProvider, running
 
 NOTE = (
@@ -43,7 +43,7 @@ def replay_settings(base_url: str, **overrides: Any) -> Settings:
 
 
 def _step(body: dict[str, Any]) -> str:
-    last = next((m.get("content") or "" for m in reversed(body.get("messages", [])) if m.get("role") in ("user", "tool")), "")
+    last = last_turn(body)
     if '"quotes"' in last:
         return "ground_reask"
     if '"numbers"' in last:

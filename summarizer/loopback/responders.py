@@ -21,11 +21,15 @@ def is_followup(body: dict[str, Any]) -> bool:
     return any(m.get("role") == "assistant" for m in body.get("messages", []))
 
 
+def last_turn(body: dict[str, Any]) -> str:
+    """The text of the conversation's last user (or tool) turn: what a follow-up asks."""
+    return next((m.get("content") or "" for m in reversed(body.get("messages", [])) if m.get("role") in ("user", "tool")), "")
+
+
 def followup_answer(body: dict[str, Any]) -> str:
     """A careful model's answer to a follow-up about an answer that was already complete:
     nothing to correct, no quote to change, and none of the hinted numbers is a further target."""
-    last = next((m.get("content") or "" for m in reversed(body.get("messages", [])) if m.get("role") in ("user", "tool")), "")
-    refs = re.findall(r"^(N\d+)\. ", last, flags=re.M)
+    refs = re.findall(r"^(N\d+)\. ", last_turn(body), flags=re.M)
     return json.dumps({"quotes": [], "numbers": [{"ref": r, "target": False} for r in refs]})
 
 
