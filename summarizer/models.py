@@ -36,6 +36,12 @@ Verification = Literal["verified", "misplaced", "not_in_article", "unchecked"]
 # --------------------------------------------------------------------------- LLM answer
 
 
+def is_blank(text: str) -> bool:
+    """Text a draft reads as "not stated" ("", "null", "none", "n/a"): a required field given it
+    fails validation, so whoever builds drafts from article text checks it first."""
+    return text.strip().lower() in ("", "null", "none", "n/a")
+
+
 class _Draft(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -56,7 +62,7 @@ class _Draft(BaseModel):
     def _blank_is_none(cls, v: Any) -> Any:
         # models write "" or "null" for "not stated"; optional fields take None, required ones
         # then fail with "field required"-style errors that name the field
-        return None if isinstance(v, str) and v.strip().lower() in ("", "null", "none", "n/a") else v
+        return None if isinstance(v, str) and is_blank(v) else v
 
 
 class SpeakerDraft(_Draft):

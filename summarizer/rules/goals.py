@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 
-from ..models import GoalDraft
+from ..models import GoalDraft, is_blank
 from .clauses import Cues, period_in
 from .text import Span
 
@@ -38,7 +38,7 @@ def find_goals(cues: Cues, skip: list[Span], speakers: list[tuple[int, str]]) ->
                 continue
             a, b = view.cut(g.start(), c.end)
             statement = view.text[a:b]
-            if not _long_enough(statement):
+            if not _long_enough(statement) or is_blank(statement):
                 continue
             key = view.folded[a:b]
             if key in seen:

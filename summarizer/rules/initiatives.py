@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from ..models import InitiativeDraft
+from ..models import InitiativeDraft, is_blank
 from .text import HAN, View
 
 MAX_NAME_ZH = 24
@@ -88,7 +88,7 @@ def find_initiatives(view: View) -> list[InitiativeDraft]:
     for a, b in found:
         name = view.text[a:b].strip()
         key = re.sub(r"[\s“”\"'‘’「」《》]", "", view.folded[a:b]).lower()
-        if not name or key in seen:
+        if is_blank(name) or key in seen:  # "None" as a name would fail the draft's validation
             continue
         seen.add(key)
         out.append(InitiativeDraft(quote=_quote(view, a, b), name=name))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..models import SpeakerDraft
+from ..models import SpeakerDraft, is_blank
 from .names import en_name_at, zh_name_after, zh_name_before
 from .text import HAN, View, fold
 
@@ -120,6 +120,8 @@ def find_speakers(view: View) -> list[FoundSpeaker]:
                 break
     out: list[FoundSpeaker] = []
     for m in sorted(speaking.values(), key=lambda m: m.name_start):
+        if is_blank(m.name):  # "None" as a name would fail the draft's validation
+            continue
         titled = [x for x in mentions if x.name == m.name and x.title]
         best = max(titled, key=lambda x: len(x.title or ""), default=m)
         quote = _quote(view, m)

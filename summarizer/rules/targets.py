@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ..grounding.numbers import NumberMention, is_duration, scan
-from ..models import TargetDraft
+from ..models import TargetDraft, is_blank
 from .clauses import TargetClause, period_in
 from .text import Span, View, han_share
 
@@ -134,7 +134,7 @@ def _draft(view: View, tc: TargetClause, m: NumberMention) -> TargetDraft | None
     period = _period(view, tc, m)
     return TargetDraft(
         quote=quote,
-        metric=_metric(view, clause, m, zh) or value_text,
+        metric=_stated(_metric(view, clause, m, zh)) or value_text,
         value_text=value_text,
         value=m.value,
         value_high=m.value_high,
@@ -169,6 +169,11 @@ def _kind(m: NumberMention, clause: str) -> str:
     if m.unit or m.text.endswith("大"):
         return "count"
     return "level" if m.scale else "count"
+
+
+def _stated(text: str | None) -> str | None:
+    """None for a metric the draft would read as "not stated" (an article may say "NONE")."""
+    return None if text is None or is_blank(text) else text
 
 
 def _metric(view: View, clause: Span, m: NumberMention, zh: bool) -> str | None:

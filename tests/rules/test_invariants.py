@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from summarizer.grounding import cues
@@ -86,6 +86,10 @@ _POLICY_WORDS = st.sampled_from(
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# found by this test in a CI run: a metric read from the article as "NONE" was taken by the draft
+# for "not stated" and failed validation; likewise a name or statement such words
+@example("“力争NONE<13 billion yuan", "zh-Hans", None)
+@example("Mayor None said the city will strive to reach 13 billion yuan. The N/A Programme starts.", "en", None)
 @given(st.lists(st.one_of(_POLICY_WORDS, st.text(max_size=8)), max_size=60).map("".join),
        st.sampled_from(["zh-Hans", "zh-Hant", "en", "mixed", "unknown"]),
        st.one_of(st.none(), st.sampled_from(["2024-02-20", "1999-01-01", "not a date", ""])))
